@@ -1,0 +1,15 @@
+export * from './contract.js';
+export * from './errors.js';
+export * from './common.js';
+export * from './protocol.js';
+export * from './dispatch.js';
+export * from './client.js';
+export * from './registry.js';
+export { systemService, SystemInfo, HostMode } from './services/system.js';
+export { shellService, MenuCommand } from './services/shell.js';
+export { dialogService, OpenFileReply, SaveFileReply, MAX_OPEN_BYTES } from './services/dialog.js';
+export { projectsService, ProjectSummary } from './services/projects.js';
+export { graphService } from './services/graph.js';
+export { trainingService, EngineId, EngineStatus } from './services/training.js';
+export { datasetsService, DatasetInfo } from './services/datasets.js';
+export { exportService, ExportTarget } from './services/export.js';
