@@ -29,6 +29,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),
+      minify: true,
+      sourcemap: true,
       rolldownOptions: { input: resolve('src-renderer/index.html') },
     },
   },
