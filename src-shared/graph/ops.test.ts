@@ -542,13 +542,15 @@ describe('properties of random edit sequences', () => {
         if (run === null) continue;
         if (run.result.ok) {
           succeeded.add(run.name);
+          if (Object.keys(run.result.diff.edges.updated).length > 0) succeeded.add('edge update');
+          if (Object.keys(run.result.diff.groups.removed).length > 0 && run.name === 'remove') succeeded.add('block emptied');
           doc = run.result.doc;
         } else {
           refused.add(run.result.error.code);
         }
       }
     }
-    expect([...succeeded].sort()).toEqual([...EDIT_NAMES].sort());
+    expect([...succeeded].sort()).toEqual([...EDIT_NAMES, 'block emptied', 'edge update'].sort());
     expect(refused.has('cycle')).toBe(true);
     expect(refused.has('port-occupied')).toBe(true);
     expect(refused.has('mixed-groups')).toBe(true);

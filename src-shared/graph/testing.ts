@@ -105,9 +105,14 @@ export function runEdit(doc: GraphDocument, seed: EditSeed): { name: string; res
       return node === undefined ? null : r('label', updateNode(doc, { id: node, label: c % 3 === 0 ? null : `node ${c % 20}` }));
     case 'move':
       return nodes.length === 0 ? null : r('move', moveNodes(doc, { ids: pickSome(nodes, a, b), by: { x: (c % 11) - 5, y: (d % 11) - 5 } }));
-    case 'connect':
+    case 'connect': {
       if (node === undefined || other === undefined) return null;
-      return r('connect', connect(doc, { source: node, target: other, ...(c % 3 === 0 ? {} : { targetPort: c % 3 }), ...(d % 2 === 0 ? { replace: true } : {}) }));
+      // Replacing an edge under its own id re-points it (an edge update, not remove + add).
+      const repoint = d % 4 === 0 ? doc.edges[pick(edges, c) ?? ''] : undefined;
+      if (repoint !== undefined) return r('connect', connect(doc, { source: node, target: repoint.target, targetPort: repoint.targetPort, replace: true, id: repoint.id }));
+      const port = c % 3 === 0 ? undefined : c % 3;
+      return r('connect', connect(doc, { source: node, target: other, ...(port === undefined ? {} : { targetPort: port }), ...(d % 2 === 0 ? { replace: true } : {}) }));
+    }
     case 'disconnect':
       return edge === undefined ? null : r('disconnect', disconnect(doc, { edgeIds: pickSome(edges, a, b) }));
     case 'group': {

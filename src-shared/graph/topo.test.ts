@@ -133,6 +133,7 @@ describe('updateIndex and dirtyNodes', () => {
       (d: GraphDocument) => removeNode(d, { id: 'conv' }),
       (d: GraphDocument) => connect(d, { source: 'side', target: 'bn' }),
       (d: GraphDocument) => connect(d, { source: 'in', target: 'add', targetPort: 0, replace: true }),
+      (d: GraphDocument) => connect(d, { source: 'side', target: 'head', targetPort: 0, replace: true, id: 'e_5' }),
     ];
     let d = doc;
     let index = ix;
