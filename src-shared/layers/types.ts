@@ -21,13 +21,22 @@ export type LayerCategory =
   | 'Output'
   | 'Utility';
 
-/** A problem a layer finds with its inputs or params; the graph validator adds the node and edges. */
+/**
+ * A problem a layer finds with its inputs or params; the graph validator adds the node and edges.
+ *
+ * `message` may name an input by the placeholder `{i}` (i = its port, e.g. `{0}`); the validator
+ * replaces it with the input's shape and where it comes from (`[16,16,32] from "conv2b"`), and
+ * `renderIssue` (layers/common.ts) with the shape and port alone. So a layer says
+ * `inputs differ — {0} vs {1}` and the graph says which nodes those are.
+ */
 export interface LayerIssue {
   /** Stable machine code, e.g. `merge-shape-mismatch`, `kernel-too-large`. */
   code: string;
   message: string;
   /** The input port at fault, when one is. */
   port?: number;
+  /** All input ports involved (e.g. the two inputs of a mismatched Add), when more than one. */
+  ports?: readonly number[];
 }
 
 export type InferResult = { ok: true; shape: Shape } | { ok: false; issue: LayerIssue };
@@ -37,10 +46,18 @@ export interface InferContext {
   input: InputSpec;
 }
 
-/** Trainable parameter count and forward multiply-adds for one example. */
+/**
+ * Parameter counts and forward multiply-adds for one example.
+ *
+ * `params` counts TRAINABLE parameters only (what papers report: ResNet-20 = 0.27M includes
+ * BatchNorm's gamma and beta but not its moving statistics). `nonTrainable` counts the rest of the
+ * weights (BatchNorm's moving mean and variance); tfjs `countParams()` = params + nonTrainable.
+ */
 export interface LayerCost {
   params: number;
   flops: number;
+  /** Non-trainable weights (state such as BatchNorm moving statistics); 0 when absent. */
+  nonTrainable?: number;
 }
 
 /** How a param field is shown in the inspector (the form is generated from these). */
@@ -51,6 +68,22 @@ export interface ParamUi {
   min?: number;
   max?: number;
   step?: number;
+  /** For enums (and the string options of unions such as padding): a label per value. */
+  options?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A worked example every kind declares; the contract test checks it: `params` (partial, parsed by
+ * the schema) applied to `inputs` give `output`, and the cost equals `cost`, counted by hand in
+ * the layer's file.
+ */
+export interface LayerExample<P> {
+  params?: Partial<P>;
+  inputs: readonly Shape[];
+  output: Shape;
+  cost: LayerCost;
+  /** The document input spec for the example (only Input reads it); default 8×8×3. */
+  input?: InputSpec;
 }
 
 /**
@@ -63,10 +96,19 @@ export type TfSymbolic = TfModule.SymbolicTensor;
 /** What a layer prints as code (filled by the code generators; the slot exists for every kind). */
 export interface CodePrinters<P> {
   /** A tfjs functional-API expression; `inputs` are variable names. */
-  typescript?: (params: P, name: string, inputs: readonly string[]) => string;
+  typescript?(params: P, name: string, inputs: readonly string[]): string;
   /** A PyTorch module constructor and forward expression. */
-  pytorch?: (params: P, name: string, inputs: readonly string[], inputShapes: readonly Shape[]) => { init?: string; forward: string };
+  pytorch?(params: P, name: string, inputs: readonly string[], inputShapes: readonly Shape[]): { init?: string; forward: string };
 }
+
+/** What the model is trained for and with which loss; only output heads declare it. */
+export interface HeadInfo<P> {
+  task: 'classification' | 'segmentation' | 'regression';
+  loss(params: P): 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+}
+
+/** What `build` may need besides its inputs (the Input layer reads the document's input spec). */
+export type BuildContext = InferContext;
 
 /**
  * ONE FILE PER LAYER KIND declares one of these; the registry lists them. The canvas's
@@ -88,7 +130,15 @@ export interface LayerDef<P extends Record<string, unknown> = Record<string, unk
   cost(inputs: readonly Shape[], output: Shape, params: P): LayerCost;
   /** Key params in a few characters for the node face, e.g. `3×3, 64, /2`. */
   summary(params: P): string;
-  /** Builds the layer into a tfjs graph: returns the output symbolic tensor. */
-  build?(tf: Tf, params: P, name: string, inputs: readonly TfSymbolic[]): TfSymbolic;
+  /**
+   * Builds the layer into a tfjs graph: returns the output symbolic tensor. The layer that
+   * produces it is named `name` (helper layers it may add, such as explicit padding, are named
+   * `name` + a suffix). `ctx` is required by Input (it reads the input spec).
+   */
+  build?(tf: Tf, params: P, name: string, inputs: readonly TfSymbolic[], ctx?: BuildContext): TfSymbolic;
   readonly code: CodePrinters<P>;
+  /** The hand-counted fixture the contract test checks (see LayerExample). */
+  readonly example: LayerExample<P>;
+  /** Output heads only: the task and loss the trainer uses. */
+  readonly head?: HeadInfo<P>;
 }

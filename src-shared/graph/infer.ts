@@ -1,0 +1,556 @@
+import { getLayer, layerKinds, type AnyLayerDef } from '../layers/registry.js';
+import type { InferContext, Shape } from '../layers/types.js';
+import {
+  cycle as cycleDiagnostic,
+  danglingEdge,
+  disconnected,
+  emptyGraph,
+  internalError,
+  invalidParams,
+  layerIssue,
+  missingInput,
+  multipleInputs,
+  noInput,
+  noOutputHead,
+  portConflict,
+  tooManyInputs,
+  unknownKind,
+  unusedOutput,
+  type Diagnostic,
+  type DiagnosticInput,
+} from './diagnostics.js';
+import type { GraphDiff } from './diff.js';
+import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
+import { buildIndex, inputsOf, outputsOf, topoOrder, updateIndex, type GraphIndex } from './topo.js';
+
+/**
+ * The shape engine: the output shape of every node, in topological order, with located
+ * diagnostics; and INCREMENTAL revalidation after an edit, which re-infers only the edited nodes
+ * and what is downstream of them — and stops early where a re-inferred node's output (shape and
+ * name) comes out unchanged, so a param edit that keeps the shape touches one node.
+ *
+ * Everything here is a pure function of the document: `revalidate(prev, doc)` returns exactly what
+ * `inferShapes(doc)` would (a property test says so), reusing the NodeInfo objects of nodes it did
+ * not need to touch (so per-node caches keyed on them — cost.ts — stay warm).
+ */
+
+export type NodeStatus =
+  /** The node has an output shape. */
+  | 'ok'
+  /** The node itself is wrong (its diagnostics say why); no shape. */
+  | 'error'
+  /** An input has no shape (an error upstream, or a cycle before it); no shape, no diagnostic of its own. */
+  | 'blocked';
+
+export interface NodeInfo {
+  readonly id: NodeId;
+  /** The document record this was inferred from (identity-compared by revalidate). */
+  readonly node: GraphNode;
+  readonly def: AnyLayerDef | undefined;
+  /** The parsed params (defaults filled in); undefined for an unknown kind or invalid params. */
+  readonly params: Readonly<Record<string, unknown>> | undefined;
+  /** The connected inputs sorted by port, each with its source's shape. */
+  readonly inputs: readonly DiagnosticInput[];
+  readonly shape: Shape | null;
+  readonly status: NodeStatus;
+  /** This node's own diagnostics (graph-level ones are on the analysis). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface ShapeAnalysis {
+  readonly doc: GraphDocument;
+  /** Adjacency of the document (topo.ts). */
+  readonly index: GraphIndex;
+  /** Nodes in dependency order (nodes on or after a cycle are not in it). */
+  readonly order: readonly NodeId[];
+  /** Nodes that could not be ordered: on a cycle or downstream of one. */
+  readonly blocked: readonly NodeId[];
+  /** The cycle reported, if any (one at a time). */
+  readonly cycle: readonly NodeId[] | null;
+  /** One entry per node of the document. */
+  readonly nodes: ReadonlyMap<NodeId, NodeInfo>;
+  /** Diagnostics about the graph as a whole (cycles, dangling edges, pieces, heads, unused outputs). */
+  readonly graphDiagnostics: readonly Diagnostic[];
+  /** How many nodes this pass inferred (all of them for a full pass; for benches and tests). */
+  readonly evaluated: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// params: parsed once per params object (documents share untouched records, so this hits)
+
+type ParsedParams = { readonly ok: true; readonly data: Record<string, unknown> } | { readonly ok: false; readonly issues: Parameters<typeof invalidParams>[1] };
+const paramCache = new WeakMap<object, { readonly def: AnyLayerDef; readonly parsed: ParsedParams }>();
+
+function parseParams(def: AnyLayerDef, params: Record<string, unknown>): ParsedParams {
+  const hit = paramCache.get(params);
+  if (hit && hit.def === def) return hit.parsed;
+  const r = def.params.safeParse(params);
+  const parsed: ParsedParams = r.success ? { ok: true, data: r.data } : { ok: false, issues: r.error.issues };
+  paramCache.set(params, { def, parsed });
+  return parsed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// one node
+
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+
+/**
+ * Infers one node from its incoming edges and the shapes of their sources (`shapeOf`; null when a
+ * source has none). Pure.
+ */
+function evaluate(doc: GraphDocument, ctx: InferContext, node: GraphNode, incoming: readonly GraphEdge[], shapeOf: (id: NodeId) => Shape | null): NodeInfo {
+  const def = getLayer(node.kind);
+  const inputs: DiagnosticInput[] = incoming.map((e) => {
+    const portName = def?.ports?.[e.targetPort];
+    const base = { port: e.targetPort, edgeId: e.id, sourceId: e.source, shape: shapeOf(e.source) };
+    return portName !== undefined ? { ...base, portName } : base;
+  });
+  const result = (status: NodeStatus, shape: Shape | null, diagnostics: readonly Diagnostic[], params?: Record<string, unknown>): NodeInfo => ({
+    id: node.id,
+    node,
+    def,
+    params,
+    inputs,
+    shape,
+    status,
+    diagnostics,
+  });
+  if (!def) return result('error', null, [unknownKind(node, layerKinds)]);
+
+  const diagnostics: Diagnostic[] = [];
+  const parsed = parseParams(def, node.params);
+  if (!parsed.ok) diagnostics.push(...invalidParams(node, parsed.issues));
+
+  // ports: one edge each (incoming is sorted by port), within the arity, none missing
+  const extra: GraphEdge[] = [];
+  const present = new Set<number>();
+  let maxPort = -1;
+  for (let i = 0; i < incoming.length; ) {
+    const e = incoming[i] as GraphEdge;
+    let j = i + 1;
+    while (j < incoming.length && (incoming[j] as GraphEdge).targetPort === e.targetPort) j++;
+    if (def.arity.max !== null && e.targetPort >= def.arity.max) extra.push(...incoming.slice(i, j));
+    else {
+      present.add(e.targetPort);
+      maxPort = Math.max(maxPort, e.targetPort);
+      if (j - i > 1) diagnostics.push(portConflict(doc, node, def, incoming.slice(i, j)));
+    }
+    i = j;
+  }
+  if (extra.length > 0) diagnostics.push(tooManyInputs(doc, node, def, extra));
+  const needed = Math.max(def.arity.min, maxPort + 1);
+  for (let p = 0; p < needed; p++) if (!present.has(p)) diagnostics.push(missingInput(node, def, p, present.size));
+  if (diagnostics.length > 0 || !parsed.ok) return result('error', null, diagnostics, parsed.ok ? parsed.data : undefined);
+
+  const shapes: Shape[] = [];
+  for (const i of inputs) {
+    if (i.shape === null) return result('blocked', null, NO_DIAGNOSTICS, parsed.data);
+    shapes.push(i.shape);
+  }
+  try {
+    const r = def.inferShape(shapes, parsed.data, ctx);
+    if (!r.ok) return result('error', null, [layerIssue(doc, node, def, r.issue, inputs)], parsed.data);
+    return result('ok', r.shape, NO_DIAGNOSTICS, parsed.data);
+  } catch (err) {
+    return result('error', null, [internalError(node, err)], parsed.data);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// graph-level checks
+
+function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly NodeId[] | null, order: readonly NodeId[], nodes: ReadonlyMap<NodeId, NodeInfo>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ids = Object.keys(doc.nodes);
+  if (ids.length === 0) {
+    out.push(emptyGraph());
+    return out;
+  }
+  for (const e of Object.values(doc.edges)) {
+    if (doc.nodes[e.source] === undefined || doc.nodes[e.target] === undefined) out.push(danglingEdge(doc, e));
+  }
+  if (cycleIds && cycleIds.length > 0) {
+    const members = new Set(cycleIds);
+    const edgeIds: EdgeId[] = [];
+    for (let i = 0; i < cycleIds.length; i++) {
+      const from = cycleIds[i] as NodeId;
+      const to = cycleIds[(i + 1) % cycleIds.length] as NodeId;
+      const e = outputsOf(index, from).find((x) => x.target === to && members.has(x.target));
+      if (e) edgeIds.push(e.id);
+    }
+    out.push(cycleDiagnostic(doc, cycleIds, edgeIds));
+  }
+
+  // inputs and heads
+  const inputNodes: GraphNode[] = [];
+  let hasHead = false;
+  for (const id of ids) {
+    const info = nodes.get(id);
+    if (info?.def?.kind === 'Input') inputNodes.push(info.node);
+    if (info?.def?.category === 'Output') hasHead = true;
+  }
+  if (inputNodes.length === 0) {
+    const first = doc.nodes[order[0] ?? ids[0] ?? ''];
+    if (first) out.push(noInput(first));
+  } else if (inputNodes.length > 1) out.push(multipleInputs(inputNodes));
+
+  // sinks: nodes whose output nothing uses (heads are meant to be sinks)
+  let lastSink: GraphNode | undefined;
+  const sinks: GraphNode[] = [];
+  for (const id of order.length > 0 ? order : ids) {
+    if (outputsOf(index, id).length > 0) continue;
+    const info = nodes.get(id);
+    if (!info || info.def?.category === 'Output') continue;
+    lastSink = info.node;
+    sinks.push(info.node);
+  }
+  if (!hasHead) out.push(noOutputHead(lastSink));
+
+  // weakly connected pieces (union-find); the piece with the first Input (or the largest) is the network
+  const parent = new Map<NodeId, NodeId>();
+  const find = (x: NodeId): NodeId => {
+    let r = x;
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    for (let y = x, p = parent.get(y); p !== undefined && p !== r; p = parent.get(y)) {
+      parent.set(y, r);
+      y = p;
+    }
+    return r;
+  };
+  for (const id of ids) parent.set(id, id);
+  for (const id of ids) {
+    for (const e of inputsOf(index, id)) {
+      const a = find(e.source);
+      const b = find(id);
+      if (a !== b) parent.set(a, b);
+    }
+  }
+  const pieces = new Map<NodeId, GraphNode[]>();
+  for (const id of ids) {
+    const root = find(id);
+    const node = doc.nodes[id] as GraphNode;
+    const list = pieces.get(root);
+    if (list) list.push(node);
+    else pieces.set(root, [node]);
+  }
+  if (pieces.size > 1) {
+    let main: NodeId | undefined = inputNodes[0] ? find(inputNodes[0].id) : undefined;
+    if (main === undefined) {
+      let size = -1;
+      for (const [root, list] of pieces) {
+        if (list.length > size) {
+          size = list.length;
+          main = root;
+        }
+      }
+    }
+    for (const [root, list] of pieces) if (root !== main) out.push(disconnected(list, pieces.size));
+  }
+  // unused outputs: only where a head exists elsewhere, or the sink is not the obvious last node
+  for (const s of sinks) if (hasHead || s !== lastSink) out.push(unusedOutput(s));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// full and incremental passes
+
+function ctxOf(doc: GraphDocument): InferContext {
+  return { input: doc.input };
+}
+
+/** Shapes and diagnostics of every node of `doc` (a full pass). */
+export function inferShapes(doc: GraphDocument): ShapeAnalysis {
+  const index = buildIndex(doc);
+  const topo = topoOrder(index);
+  const ctx = ctxOf(doc);
+  const nodes = new Map<NodeId, NodeInfo>();
+  const shapeOf = (id: NodeId): Shape | null => nodes.get(id)?.shape ?? null;
+  for (const id of topo.order) nodes.set(id, evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf));
+  evaluateBlocked(doc, ctx, index, topo.blocked, topo.cycle, nodes);
+  return {
+    doc,
+    index,
+    order: topo.order,
+    blocked: topo.blocked,
+    cycle: topo.cycle,
+    nodes,
+    graphDiagnostics: graphLevel(doc, index, topo.cycle, topo.order, nodes),
+    evaluated: Object.keys(doc.nodes).length,
+  };
+}
+
+/** Nodes on or after a cycle: no shapes; cycle members are errors, the rest blocked unless wrong themselves. */
+function evaluateBlocked(doc: GraphDocument, ctx: InferContext, index: GraphIndex, blocked: readonly NodeId[], cycleIds: readonly NodeId[] | null, nodes: Map<NodeId, NodeInfo>): void {
+  if (blocked.length === 0) return;
+  const blockedSet = new Set(blocked);
+  const onCycle = new Set(cycleIds ?? []);
+  const shapeOf = (id: NodeId): Shape | null => (blockedSet.has(id) ? null : (nodes.get(id)?.shape ?? null));
+  for (const id of blocked) {
+    const info = evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf);
+    nodes.set(id, onCycle.has(id) && info.status === 'blocked' ? { ...info, status: 'error' } : info);
+  }
+}
+
+/** True when a node's output as its consumers see it (shape, name) is the same. */
+function sameOutput(a: NodeInfo, b: NodeInfo): boolean {
+  if (a.node.label !== b.node.label) return false;
+  const x = a.shape;
+  const y = b.shape;
+  if (x === y) return true;
+  if (x === null || y === null || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Does a node's record differ in anything the shape engine reads (not its position or group)? */
+function semanticChange(from: GraphNode | undefined, to: GraphNode): boolean {
+  return from === undefined || from.kind !== to.kind || from.params !== to.params || from.label !== to.label || from.id !== to.id;
+}
+
+interface Changes {
+  readonly seeds: Set<NodeId>;
+  /** Nodes whose kind or label changed (graph-level messages read them). */
+  readonly renamed: boolean;
+}
+
+/** What changed between two documents, found by record identity (pure ops share untouched records). */
+function changesByIdentity(prev: GraphDocument, doc: GraphDocument): Changes & { readonly structural: boolean } {
+  const seeds = new Set<NodeId>();
+  let structural = false;
+  let renamed = false;
+  if (prev.nodes !== doc.nodes) {
+    let common = 0;
+    for (const id in doc.nodes) {
+      const to = doc.nodes[id] as GraphNode;
+      const from = prev.nodes[id];
+      if (from !== undefined) common++;
+      else structural = true;
+      if (from !== to && semanticChange(from, to)) {
+        seeds.add(id);
+        if (from === undefined || from.kind !== to.kind || from.label !== to.label) renamed = true;
+      }
+    }
+    if (common !== Object.keys(prev.nodes).length) structural = true;
+  }
+  if (prev.edges !== doc.edges) {
+    for (const id in doc.edges) {
+      const to = doc.edges[id] as GraphEdge;
+      const from = prev.edges[id];
+      if (from === to) continue;
+      structural = true;
+      seeds.add(to.target);
+      if (from) seeds.add(from.target);
+    }
+    for (const id in prev.edges) {
+      if (doc.edges[id] === undefined) {
+        structural = true;
+        seeds.add((prev.edges[id] as GraphEdge).target);
+      }
+    }
+  }
+  return { seeds, structural, renamed };
+}
+
+/** What changed, read from the edit's diff. */
+function changesFromDiff(diff: GraphDiff): Changes {
+  const seeds = new Set<NodeId>(Object.keys(diff.nodes.added));
+  let renamed = seeds.size > 0 || Object.keys(diff.nodes.removed).length > 0;
+  for (const [id, [from, to]] of Object.entries(diff.nodes.updated)) {
+    if (semanticChange(from, to)) seeds.add(id);
+    if (from.kind !== to.kind || from.label !== to.label) renamed = true;
+  }
+  for (const e of Object.values(diff.edges.added)) seeds.add(e.target);
+  for (const e of Object.values(diff.edges.removed)) seeds.add(e.target);
+  for (const [from, to] of Object.values(diff.edges.updated)) seeds.add(from.target).add(to.target);
+  return { seeds, renamed };
+}
+
+/** Min-heap of topological positions. */
+class PositionHeap {
+  private readonly a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  push(v: number): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(v);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pv = a[p] as number;
+      if (pv <= v) break;
+      a[i] = pv;
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop(): number | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      let mv = last;
+      const lv = a[l];
+      const rv = a[r];
+      if (lv !== undefined && lv < mv) {
+        m = l;
+        mv = lv;
+      }
+      if (rv !== undefined && rv < mv) {
+        m = r;
+        mv = rv;
+      }
+      if (m === i) break;
+      a[i] = mv;
+      i = m;
+    }
+    a[i] = last;
+    return top;
+  }
+}
+
+const positionsCache = new WeakMap<readonly NodeId[], ReadonlyMap<NodeId, number>>();
+function positionsOf(order: readonly NodeId[]): ReadonlyMap<NodeId, number> {
+  let m = positionsCache.get(order);
+  if (!m) {
+    const mm = new Map<NodeId, number>();
+    for (let i = 0; i < order.length; i++) mm.set(order[i] as NodeId, i);
+    positionsCache.set(order, mm);
+    m = mm;
+  }
+  return m;
+}
+
+/**
+ * Revalidates after an edit: the analysis of `doc`, given the analysis of an earlier document.
+ * Re-infers the changed nodes (added, params/kind/label edited, inputs rewired) and, in
+ * topological order, each consumer of a node whose output changed — nothing else. Pass the edit's
+ * `diff` (ops.ts returns one) to skip finding the changes by record identity; either way the
+ * result equals `inferShapes(doc)`.
+ */
+export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: GraphDiff): ShapeAnalysis {
+  if (prev.doc === doc) return prev;
+  let changes: Changes;
+  let index: GraphIndex;
+  if (diff) {
+    changes = changesFromDiff(diff);
+    index = updateIndex(prev.index, diff);
+  } else {
+    const c = changesByIdentity(prev.doc, doc);
+    changes = c;
+    index = c.structural ? buildIndex(doc) : prev.index;
+  }
+  const structural = index !== prev.index;
+  const seeds = changes.seeds;
+  const inputChanged = prev.doc.input !== doc.input && (prev.doc.input.height !== doc.input.height || prev.doc.input.width !== doc.input.width || prev.doc.input.channels !== doc.input.channels);
+  if (inputChanged) {
+    for (const [id, info] of prev.nodes) if (info.node.kind === 'Input') seeds.add(id);
+    for (const id of seeds) if (!doc.nodes[id]) seeds.delete(id);
+  }
+
+  let order = prev.order;
+  let blocked = prev.blocked;
+  let cycleIds = prev.cycle;
+  if (structural) {
+    const topo = topoOrder(index);
+    order = topo.order;
+    blocked = topo.blocked;
+    cycleIds = topo.cycle;
+  }
+  // Nodes on / after a cycle are redone every time (rare: edits refuse to make cycles), and so is
+  // every node that was blocked before (it may be orderable now).
+  for (const id of prev.blocked) if (doc.nodes[id]) seeds.add(id);
+
+  const ctx = ctxOf(doc);
+  const nodes = new Map(prev.nodes);
+  if (structural) for (const id of prev.nodes.keys()) if (!doc.nodes[id]) nodes.delete(id);
+
+  const blockedSet = blocked.length > 0 ? new Set(blocked) : null;
+  const pos = positionsOf(order);
+  const heap = new PositionHeap();
+  const queued = new Set<number>();
+  const enqueue = (id: NodeId): void => {
+    const p = pos.get(id);
+    if (p !== undefined && !queued.has(p)) {
+      queued.add(p);
+      heap.push(p);
+    }
+  };
+  for (const id of seeds) enqueue(id);
+  let evaluated = 0;
+  const shapeOf = (id: NodeId): Shape | null => nodes.get(id)?.shape ?? null;
+  for (let p = heap.pop(); p !== undefined; p = heap.pop()) {
+    const id = order[p] as NodeId;
+    const before = nodes.get(id);
+    const info = evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf);
+    evaluated++;
+    nodes.set(id, info);
+    if (!before || !sameOutput(before, info)) for (const e of outputsOf(index, id)) enqueue(e.target);
+  }
+  if (blockedSet) {
+    evaluateBlocked(doc, ctx, index, blocked, cycleIds, nodes);
+    evaluated += blocked.length;
+  }
+
+  const graphDiagnostics = structural || changes.renamed || inputChanged || blocked.length > 0 ? graphLevel(doc, index, cycleIds, order, nodes) : prev.graphDiagnostics;
+  return { doc, index, order, blocked, cycle: cycleIds, nodes, graphDiagnostics, evaluated };
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading an analysis
+
+/** Every diagnostic: graph-level first, then each node's in topological order (then blocked nodes). */
+export function diagnosticsOf(analysis: ShapeAnalysis): readonly Diagnostic[] {
+  let cached = diagnosticsCache.get(analysis);
+  if (!cached) {
+    const out: Diagnostic[] = [...analysis.graphDiagnostics];
+    for (const id of analysis.order) {
+      const d = analysis.nodes.get(id)?.diagnostics;
+      if (d && d.length > 0) out.push(...d);
+    }
+    for (const id of analysis.blocked) {
+      const d = analysis.nodes.get(id)?.diagnostics;
+      if (d && d.length > 0) out.push(...d);
+    }
+    cached = out;
+    diagnosticsCache.set(analysis, cached);
+  }
+  return cached;
+}
+const diagnosticsCache = new WeakMap<ShapeAnalysis, readonly Diagnostic[]>();
+
+/** True when nothing is an error (warnings and infos allowed). */
+export function isValid(analysis: ShapeAnalysis): boolean {
+  return !diagnosticsOf(analysis).some((d) => d.severity === 'error');
+}
+
+/** Full validation: the analysis and all its diagnostics. */
+export function validate(doc: GraphDocument): { analysis: ShapeAnalysis; diagnostics: readonly Diagnostic[]; ok: boolean } {
+  const analysis = inferShapes(doc);
+  const diagnostics = diagnosticsOf(analysis);
+  return { analysis, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** The output shape of a node (null when it has none). */
+export function shapeOf(analysis: ShapeAnalysis, nodeId: NodeId): Shape | null {
+  return analysis.nodes.get(nodeId)?.shape ?? null;
+}
+
+/** The shape carried by an edge: its source's output shape (null when unknown). */
+export function edgeShape(analysis: ShapeAnalysis, edgeId: EdgeId): Shape | null {
+  const e = analysis.doc.edges[edgeId];
+  return e ? shapeOf(analysis, e.source) : null;
+}
+
+/** Every node's output shape, keyed by node id (null where there is none), e.g. for `check --json`. */
+export function shapesRecord(analysis: ShapeAnalysis): Record<NodeId, Shape | null> {
+  const out: Record<NodeId, Shape | null> = {};
+  for (const [id, info] of analysis.nodes) out[id] = info.shape;
+  return out;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineLayer } from './lib/define.js';
+import { channels, int, needFlat, ok } from './lib/shape.js';
+import { applySymbolic, first } from './lib/tf.js';
+
+const params = z.object({ classes: int(2, 100_000, 10) });
+export type ClassificationHeadParams = z.output<typeof params>;
+
+/**
+ * Classification output: takes flat FEATURES [F] (after GlobalAvgPool or Flatten) and CONTAINS the
+ * classifier — Dense(F → classes) + softmax — trained with categorical cross-entropy. So a ResNet
+ * ends GlobalAvgPool → ClassificationHead(10), and its 64·10 + 10 = 650 params count in the
+ * network's total, as in the papers. Output [classes] (probabilities).
+ * Params: F·classes + classes. FLOPs: F·classes.
+ */
+export const classificationHead = defineLayer({
+  kind: 'ClassificationHead',
+  label: 'Classification head',
+  category: 'Output',
+  description: 'Dense layer to class scores + softmax, trained with cross-entropy. Expects flat features [F].',
+  params,
+  ui: { classes: { label: 'Classes', min: 2, max: 100_000, step: 1 } },
+  arity: { min: 1, max: 1 },
+  inferShape: (inputs, p) => needFlat('ClassificationHead', inputs) ?? ok([p.classes]),
+  cost(inputs, _output, p) {
+    const f = channels(inputs[0] ?? []);
+    return { params: f * p.classes + p.classes, flops: f * p.classes };
+  },
+  summary: (p) => `${p.classes} classes`,
+  build: (tf, p, name, inputs) => applySymbolic(tf, tf.layers.dense({ name, units: p.classes, activation: 'softmax' }), first(inputs)),
+  code: {},
+  head: { task: 'classification', loss: () => 'categoricalCrossentropy' },
+  // Hand count: 64·10 + 10 = 650 (ResNet-20's classifier); 640 multiply-adds.
+  example: { params: { classes: 10 }, inputs: [[64]], output: [10], cost: { params: 650, flops: 640 } },
+});

@@ -1,0 +1,65 @@
+import { defineLayer, noParams } from './lib/define.js';
+import { fail, inp, ok } from './lib/shape.js';
+import { CUSTOM_PACKAGE, applySymbolic, lazyClass, oneShape, oneTensor, type TfKwargs, type TfShape, type TfTensor } from './lib/tf.js';
+import type { Tf } from './types.js';
+
+/**
+ * Center-crops x (port 0) to the height and width of a reference (port 1), keeping x's channels:
+ * the crop on U-Net's long skips when the encoder used valid convolutions (572→… the contracting
+ * map is larger than the expanding one). Offsets: top = ⌊(H_x − H_ref)/2⌋, left likewise, as in
+ * U-Net. The reference only lends its size. No params, no FLOPs. Builds a custom tfjs layer.
+ */
+export const crop = defineLayer({
+  kind: 'Crop',
+  label: 'Center crop',
+  category: 'Resize',
+  description: "Center-crops x to the reference's height and width (U-Net's long skips with valid padding).",
+  params: noParams,
+  ui: {},
+  arity: { min: 2, max: 2 },
+  ports: ['x', 'reference'],
+  inferShape(inputs) {
+    const x = inputs[0] ?? [];
+    const r = inputs[1] ?? [];
+    if (x.length !== 3) return fail('expects-feature-map', `Crop expects a feature map x [H,W,C]; got ${inp(0)}`, 0);
+    if (r.length !== 3) return fail('expects-feature-map', `Crop expects a feature map reference [H,W,C]; got ${inp(1)}`, 1);
+    const [hx = 0, wx = 0, c = 0] = x;
+    const [hr = 0, wr = 0] = r;
+    if (hr > hx || wr > wx) return fail('crop-larger', `reference ${inp(1)} is larger than x ${inp(0)}; Crop can only shrink (pad or resize instead)`, [0, 1]);
+    return ok([hr, wr, c]);
+  },
+  cost: () => ({ params: 0, flops: 0 }),
+  summary: () => 'center',
+  build(tf, _p, name, inputs) {
+    const Crop = cropClass(tf);
+    return applySymbolic(tf, new Crop({ name }), inputs);
+  },
+  code: {},
+  example: { inputs: [[9, 8, 4], [5, 6, 2]], output: [5, 6, 4], cost: { params: 0, flops: 0 } },
+});
+
+function cropClass(tf: Tf) {
+  return lazyClass(tf, 'Crop', () => {
+    class Crop extends tf.layers.Layer {
+      static className = 'SkipwireCrop';
+      override computeOutputShape(inputShape: TfShape | TfShape[]): TfShape {
+        const [n = null, , , c = null] = oneShape(inputShape, 0);
+        const [, h = null, w = null] = oneShape(inputShape, 1);
+        return [n, h, w, c];
+      }
+      override call(inputs: TfTensor | TfTensor[], _kwargs: TfKwargs): TfTensor {
+        return tf.tidy(() => {
+          const x = oneTensor(inputs, 0);
+          const r = oneTensor(inputs, 1);
+          const [, hx = 0, wx = 0] = x.shape;
+          const [, hr = 0, wr = 0] = r.shape;
+          const top = Math.floor((hx - hr) / 2);
+          const left = Math.floor((wx - wr) / 2);
+          return tf.slice(x, [0, top, left, 0], [-1, hr, wr, -1]);
+        });
+      }
+    }
+    tf.serialization.registerClass(Crop, CUSTOM_PACKAGE);
+    return Crop;
+  });
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { shapePreserving } from './lib/define.js';
+import { num } from './lib/shape.js';
+
+const params = z.object({ alpha: num(0, 10, 1) });
+export type ELUParams = z.output<typeof params>;
+
+/** x for x > 0, alpha·(eˣ − 1) otherwise. No params; FLOPs 0. */
+export const elu = shapePreserving({
+  kind: 'ELU',
+  label: 'ELU',
+  category: 'Activation',
+  description: 'Exponential linear unit: smooth, negative values saturate at −alpha.',
+  params,
+  ui: { alpha: { label: 'Alpha', min: 0, max: 10, step: 0.1 } },
+  summary: (p) => (p.alpha === 1 ? '' : `α ${p.alpha}`),
+  make: (tf, p, name) => tf.layers.elu({ name, alpha: p.alpha }),
+  code: {},
+});

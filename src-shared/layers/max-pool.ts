@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineLayer } from './lib/define.js';
+import { channels, int, needSpatial, ok, paddingOptions, samePadding, windowOut } from './lib/shape.js';
+import { applySymbolic, first } from './lib/tf.js';
+
+const params = z.object({
+  pool: int(1, 32, 2),
+  stride: int(1, 32, 2),
+  padding: samePadding('valid'),
+});
+export type MaxPoolParams = z.output<typeof params>;
+
+/**
+ * Max pooling over k×k windows. No params; FLOPs 0 (comparisons are not multiply-adds).
+ * A 1×1 pool with stride 2 is the subsampling of ResNet's option-A shortcut.
+ */
+export const maxPool = defineLayer({
+  kind: 'MaxPool',
+  label: 'Max pool',
+  category: 'Pooling',
+  description: 'Takes the maximum of each k×k window.',
+  params,
+  ui: {
+    pool: { label: 'Pool size', min: 1, max: 32, step: 1 },
+    stride: { label: 'Stride', min: 1, max: 32, step: 1 },
+    padding: { label: 'Padding', options: paddingOptions },
+  },
+  arity: { min: 1, max: 1 },
+  inferShape(inputs, p) {
+    const bad = needSpatial('MaxPool', inputs);
+    if (bad) return bad;
+    const x = inputs[0] ?? [];
+    const out = windowOut('MaxPool', x, p.pool, p.stride, p.padding);
+    return out.ok ? ok([out.h, out.w, channels(x)]) : out.result;
+  },
+  cost: () => ({ params: 0, flops: 0 }),
+  summary: (p) => [`${p.pool}×${p.pool}`, p.stride > 1 ? `/${p.stride}` : '', p.padding === 'same' ? 'same' : ''].filter(Boolean).join(', '),
+  build: (tf, p, name, inputs) => applySymbolic(tf, tf.layers.maxPooling2d({ name, poolSize: p.pool, strides: p.stride, padding: p.padding }), first(inputs)),
+  code: {},
+  // Hand count: 3×3 stride 2 same on 7×7 → ceil(7/2) = 4; no params, no multiply-adds.
+  example: { params: { pool: 3, stride: 2, padding: 'same' }, inputs: [[7, 7, 4]], output: [4, 4, 4], cost: { params: 0, flops: 0 } },
+});
