@@ -1,0 +1,82 @@
+import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs';
+import type { Conv2DBackpropFilterAttrs, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackendArg } from './kernel-io.js';
+import { callKernel, disposeIntermediate, input, replaceKernel, shape4 } from './kernel-io.js';
+
+/**
+ * Conv2DBackpropFilter for the wasm backend, which ships none (training any conv net there fails
+ * with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'").
+ *
+ * The filter gradient dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co]
+ * is itself an ordinary convolution once the tensors are transposed: take x as a batch of Cin
+ * images with N channels ([Cin,H,W,N]) and dy as a filter ([OH,OW,N,Cout]), convolve with stride 1
+ * and dilation = the forward stride, and read the result [Cin,KH,KW,Cout] back as [KH,KW,Cin,Cout].
+ * The padding is chosen so that exactly KH×KW outputs come out; rows/columns the forward
+ * convolution never read (valid padding with a stride that does not divide evenly) are cropped.
+ * This runs on XNNPACK's convolution, as fast as the forward pass.
+ */
+export function conv2dBackpropFilterViaConv(
+  backendName: string,
+  backend: KernelBackendArg,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const x = input(inputs, 'x', Conv2DBackpropFilter);
+  const dy = input(inputs, 'dy', Conv2DBackpropFilter);
+  if (a.dataFormat === 'NCHW') throw new Error(`${Conv2DBackpropFilter} on ${backendName}: only NHWC (channels last) is supported`);
+  const xs = shape4(x, `${Conv2DBackpropFilter} x`);
+  const info = backend_util.computeConv2DInfo(xs, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  const [n, h, w, cin] = xs;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  // Rows the convolution must see: top padding, x, then enough zero rows for KH outputs.
+  let bottom = kh + (oh - 1) * sh - h - top;
+  let right = kw + (ow - 1) * sw - w - left;
+
+  const temps: TensorInfo[] = [];
+  try {
+    let xt = callKernel('Transpose', backendName, backend, { x }, { perm: [3, 1, 2, 0] }); // [Cin,H,W,N]
+    temps.push(xt);
+    if (bottom < 0 || right < 0) {
+      const hh = h + Math.min(bottom, 0);
+      const ww = w + Math.min(right, 0);
+      xt = callKernel('Slice', backendName, backend, { x: xt }, { begin: [0, 0, 0, 0], size: [cin, hh, ww, n] });
+      temps.push(xt);
+      bottom = Math.max(bottom, 0);
+      right = Math.max(right, 0);
+    }
+    const f = callKernel('Transpose', backendName, backend, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH,OW,N,Cout]
+    temps.push(f);
+    const conv = callKernel('Conv2D', backendName, backend, { x: xt, filter: f }, {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dilations: [sh, sw],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    } as unknown as NamedAttrMap); // [Cin,KH,KW,Cout]
+    temps.push(conv);
+    const cs = shape4(conv, `${Conv2DBackpropFilter} internal`);
+    if (cs[1] !== kh || cs[2] !== kw) {
+      throw new Error(`${Conv2DBackpropFilter}: internal convolution gave ${cs[1]}x${cs[2]}, expected ${kh}x${kw}`);
+    }
+    return callKernel('Transpose', backendName, backend, { x: conv }, { perm: [1, 2, 0, 3] });
+  } finally {
+    disposeIntermediate(backend, ...temps);
+  }
+}
+
+/** Registers the kernel for `wasm` (the only backend that lacks it). */
+export function registerConv2dBackpropFilter(backendName: 'wasm'): void {
+  replaceKernel({
+    kernelName: Conv2DBackpropFilter,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => conv2dBackpropFilterViaConv(backendName, backend, inputs, attrs ?? {}),
+  });
+}

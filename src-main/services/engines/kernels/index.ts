@@ -1,0 +1,122 @@
+import { registerAvgPoolGrad } from './avg-pool-grad.js';
+import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
+import { registerDepthwiseBackpropFilter } from './depthwise-backprop-filter.js';
+import { registerDepthwiseBackpropInput } from './depthwise-backprop-input.js';
+import { registerMaxPoolGrad } from './max-pool-grad.js';
+import { registerResizeBilinearGrad } from './resize-bilinear-grad.js';
+import { registerResizeNearestGrad } from './resize-nearest-grad.js';
+import { registerSamePaddingConvs } from './same-padding-convs.js';
+
+/** A kernel the project registers on a backend, and why. */
+export interface ProjectKernel {
+  readonly kernel: string;
+  readonly backend: 'cpu' | 'wasm';
+  readonly why: 'missing' | 'wrong' | 'slow';
+  readonly note: string;
+  readonly register: () => void;
+}
+
+/**
+ * Every kernel the project adds to or replaces in tfjs 4.22, found by running forward+backward
+ * of every training op on each backend and checking the gradients against the cpu backend and
+ * against the adjoint identity <f(x), dy> = <x, f'(x)ᵀdy> (each kernel's test does both).
+ */
+export const PROJECT_KERNELS: readonly ProjectKernel[] = [
+  {
+    kernel: 'Conv2D, FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2D',
+    backend: 'wasm',
+    why: 'wrong',
+    note: "the shipped forward kernels give zeros or wrong values for some 'same' paddings; they now get the equivalent explicit padding",
+    register: () => registerSamePaddingConvs('wasm'),
+  },
+  {
+    kernel: 'Conv2DBackpropFilter',
+    backend: 'wasm',
+    why: 'missing',
+    note: 'conv filter gradient as a convolution of transposed tensors (dilation = stride), on XNNPACK',
+    register: () => registerConv2dBackpropFilter('wasm'),
+  },
+  {
+    kernel: 'Conv2DBackpropInput',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'conv input gradient as a convolution with the flipped filter (~10x faster than the shipped loop)',
+    register: () => registerConv2dBackpropInput('wasm'),
+  },
+  {
+    kernel: 'DepthwiseConv2dNativeBackpropInput',
+    backend: 'wasm',
+    why: 'missing',
+    note: 'depthwise input gradient (any stride, dilation, multiplier)',
+    register: () => registerDepthwiseBackpropInput('wasm'),
+  },
+  {
+    kernel: 'DepthwiseConv2dNativeBackpropFilter',
+    backend: 'wasm',
+    why: 'missing',
+    note: 'depthwise filter gradient (any stride, dilation, multiplier)',
+    register: () => registerDepthwiseBackpropFilter('wasm'),
+  },
+  {
+    kernel: 'MaxPoolGrad',
+    backend: 'wasm',
+    why: 'wrong',
+    note: 'the shipped kernel misroutes gradients (e.g. 2x2/2 valid pooling with several channels)',
+    register: () => registerMaxPoolGrad('wasm'),
+  },
+  {
+    kernel: 'AvgPoolGrad',
+    backend: 'wasm',
+    why: 'wrong',
+    note: "the shipped kernel divides by the full window under 'same' padding; the forward pass does not",
+    register: () => registerAvgPoolGrad('wasm'),
+  },
+  {
+    kernel: 'AvgPoolGrad',
+    backend: 'cpu',
+    why: 'wrong',
+    note: "the shipped kernel divides by the full window under 'same' padding; the forward pass does not",
+    register: () => registerAvgPoolGrad('cpu'),
+  },
+  {
+    kernel: 'ResizeBilinearGrad',
+    backend: 'wasm',
+    why: 'wrong',
+    note: 'the shipped kernel ignores half_pixel_centers',
+    register: () => registerResizeBilinearGrad('wasm'),
+  },
+  {
+    kernel: 'ResizeBilinearGrad',
+    backend: 'cpu',
+    why: 'wrong',
+    note: 'the shipped kernel swaps height and width and ignores half_pixel_centers',
+    register: () => registerResizeBilinearGrad('cpu'),
+  },
+  {
+    kernel: 'ResizeNearestNeighborGrad',
+    backend: 'wasm',
+    why: 'wrong',
+    note: 'the shipped kernel ignores half_pixel_centers',
+    register: () => registerResizeNearestGrad('wasm'),
+  },
+  {
+    kernel: 'ResizeNearestNeighborGrad',
+    backend: 'cpu',
+    why: 'wrong',
+    note: 'the shipped kernel reads dy at the wrong offset for every batch element after the first',
+    register: () => registerResizeNearestGrad('cpu'),
+  },
+];
+
+/**
+ * Registers the project's kernels for one backend (idempotent; call before or after the backend
+ * is initialized, in the thread that trains). Returns what was registered.
+ */
+export function registerProjectKernels(backend: string): ProjectKernel[] {
+  const mine = PROJECT_KERNELS.filter((k) => k.backend === backend);
+  for (const k of mine) k.register();
+  return mine;
+}
+
+export { originalKernel, restoreKernel } from './kernel-io.js';

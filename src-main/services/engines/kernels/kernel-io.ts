@@ -1,0 +1,169 @@
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import type { DataId, DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+
+/** A backend instance as tfjs hands it to a kernel function (typed `{}` there). */
+export type KernelBackendArg = object;
+
+/**
+ * Plumbing shared by the project's kernels: reading and allocating float32 data on the two
+ * backends whose memory JavaScript can touch synchronously (the plain-JS `cpu` backend and the
+ * `wasm` backend, whose tensors live in the WebAssembly heap), calling a backend's own kernels
+ * from inside ours, and registering a kernel while remembering the one it replaces.
+ */
+
+export type JsBackendName = 'cpu' | 'wasm';
+
+/** The part of tfjs-backend-wasm's BackendWasm our kernels use. */
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): ArrayLike<number> & { buffer: ArrayBufferLike };
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+/** The part of tfjs-backend-cpu's MathBackendCPU our kernels use. */
+interface CpuBackendLike {
+  readSync(dataId: DataId): unknown;
+  makeTensorInfo(shape: number[], dtype: DataType, values?: Float32Array): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+function isWasmBackend(b: KernelBackendArg): b is WasmBackendLike {
+  const r = b as unknown as Record<string, unknown>;
+  return typeof r.makeOutput === 'function' && typeof r.typedArrayFromHeap === 'function';
+}
+
+function isCpuBackend(b: KernelBackendArg): b is CpuBackendLike {
+  const r = b as unknown as Record<string, unknown>;
+  return typeof r.makeTensorInfo === 'function' && typeof r.readSync === 'function';
+}
+
+function asFloat32(values: unknown, what: string): Float32Array {
+  if (values instanceof Float32Array) return values;
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return Float32Array.from(values as unknown as ArrayLike<number>);
+  throw new Error(`${what}: expected numeric tensor data`);
+}
+
+/**
+ * A kernel written in JavaScript: given its inputs' shapes and attributes it says the output
+ * shape, then fills the (zeroed) output from the inputs' float32 data.
+ */
+export interface JsKernelPlan {
+  readonly shape: number[];
+  run(out: Float32Array, read: (t: TensorInfo) => Float32Array): void;
+}
+
+export type JsKernelPlanner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => JsKernelPlan;
+
+/** Runs a JS kernel plan on a cpu or wasm backend instance. */
+export function runJsKernel(kernelName: string, backend: KernelBackendArg, plan: JsKernelPlan): TensorInfo {
+  if (isWasmBackend(backend)) {
+    // Allocate first: allocation may grow the heap, which detaches earlier views of it.
+    const out = backend.makeOutput(plan.shape, 'float32');
+    const outView = asFloat32(backend.typedArrayFromHeap(out), kernelName);
+    outView.fill(0);
+    plan.run(outView, (t) => {
+      if (t.dtype !== 'float32') throw new Error(`${kernelName}: expected float32 input, got ${t.dtype}`);
+      return asFloat32(backend.typedArrayFromHeap(t), kernelName);
+    });
+    return out;
+  }
+  if (isCpuBackend(backend)) {
+    const size = plan.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    plan.run(values, (t) => asFloat32(backend.readSync(t.dataId), kernelName));
+    return backend.makeTensorInfo(plan.shape, 'float32', values);
+  }
+  throw new Error(`${kernelName}: this kernel runs only on the cpu and wasm backends`);
+}
+
+/** Calls another kernel of the same backend directly (inside our kernel, outside the tape). */
+export function callKernel(
+  kernelName: string,
+  backendName: string,
+  backend: KernelBackendArg,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  const k = getKernel(kernelName, backendName);
+  if (k === undefined) throw new Error(`kernel '${kernelName}' is not registered for backend '${backendName}'`);
+  const out = k.kernelFunc({ inputs, backend, attrs });
+  if (Array.isArray(out)) {
+    const first = out[0];
+    if (first === undefined) throw new Error(`kernel '${kernelName}' returned nothing`);
+    return first;
+  }
+  return out;
+}
+
+/** Frees intermediate tensors that our kernel created through a backend. */
+export function disposeIntermediate(backend: KernelBackendArg, ...infos: TensorInfo[]): void {
+  const b = backend as { disposeData?: (dataId: DataId) => boolean };
+  if (typeof b.disposeData !== 'function') throw new Error('backend cannot dispose data');
+  for (const t of infos) b.disposeData(t.dataId);
+}
+
+const originals = new Map<string, KernelConfig | null>();
+
+/**
+ * Registers `config`, replacing (and remembering) whatever tfjs registered for the same kernel
+ * and backend. Idempotent: registering the same kernel twice keeps the first original.
+ */
+export function replaceKernel(config: KernelConfig): void {
+  const key = `${config.backendName}/${config.kernelName}`;
+  const existing = getKernel(config.kernelName, config.backendName);
+  if (!originals.has(key)) originals.set(key, existing ?? null);
+  if (existing !== undefined) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+/** The kernel tfjs itself shipped for this backend (before the project replaced it), if any. */
+export function originalKernel(kernelName: string, backendName: string): KernelConfig | undefined {
+  const key = `${backendName}/${kernelName}`;
+  if (originals.has(key)) return originals.get(key) ?? undefined;
+  return getKernel(kernelName, backendName);
+}
+
+/** Puts tfjs's own kernel back (tests and benchmarks compare against it). */
+export function restoreKernel(kernelName: string, backendName: string): void {
+  const key = `${backendName}/${kernelName}`;
+  if (!originals.has(key)) return;
+  const orig = originals.get(key) ?? null;
+  if (getKernel(kernelName, backendName) !== undefined) unregisterKernel(kernelName, backendName);
+  if (orig !== null) registerKernel(orig);
+  originals.delete(key);
+}
+
+/** Registers a JS kernel for a cpu/wasm backend. */
+export function registerJsKernel(kernelName: string, backendName: JsBackendName, planner: JsKernelPlanner): void {
+  replaceKernel({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => runJsKernel(kernelName, backend, planner(inputs, attrs ?? {})),
+  });
+}
+
+/** Normalizes a `number | [number, number]` attribute. */
+export function pair(v: number | [number, number] | number[]): [number, number] {
+  if (typeof v === 'number') return [v, v];
+  const a = v[0];
+  const b = v[1] ?? a;
+  if (a === undefined || b === undefined) throw new Error('expected one or two numbers');
+  return [a, b];
+}
+
+/** A 4-d shape, or a clear error. */
+export function shape4(t: TensorInfo | number[], what: string): [number, number, number, number] {
+  const s = Array.isArray(t) ? t : t.shape;
+  const [a, b, c, d] = s;
+  if (s.length !== 4 || a === undefined || b === undefined || c === undefined || d === undefined) {
+    throw new Error(`${what}: expected a 4-d tensor, got shape [${s.join(', ')}]`);
+  }
+  return [a, b, c, d];
+}
+
+/** The named input, or a clear error. */
+export function input(inputs: NamedTensorInfoMap, name: string, kernelName: string): TensorInfo {
+  const t = inputs[name];
+  if (t === undefined) throw new Error(`${kernelName}: missing input '${name}'`);
+  return t;
+}
