@@ -1,4 +1,5 @@
 import { deepEqual } from './canonical.js';
+import { copyRecords, getId, hasId, newRecords } from './records.js';
 import type { DocumentMeta, GraphDocument, GraphEdge, GraphGroup, GraphNode, InputSpec } from './document.js';
 
 /**
@@ -39,7 +40,7 @@ export class DiffError extends Error {
 }
 
 export function emptyRecordsDiff<R>(): RecordsDiff<R> {
-  return { added: {}, updated: {}, removed: {} };
+  return { added: newRecords(), updated: newRecords(), removed: newRecords() };
 }
 
 export function emptyDiff(): GraphDiff {
@@ -55,8 +56,6 @@ export function isEmptyDiff(diff: GraphDiff): boolean {
   return diff.meta === undefined && diff.input === undefined && RECORD_COLLECTIONS.every((c) => isEmptyRecordsDiff(diff[c]));
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 function applyRecordsDiff<R extends { id: string }>(
   collection: RecordCollection,
   current: Readonly<Record<string, R>>,
@@ -64,16 +63,16 @@ function applyRecordsDiff<R extends { id: string }>(
 ): Readonly<Record<string, R>> {
   if (isEmptyRecordsDiff(d)) return current;
   const what = collection.slice(0, -1);
-  const next: Record<string, R> = { ...current };
+  const next = copyRecords(current);
   for (const [id, rec] of Object.entries(d.removed)) {
-    if (hasOwn(d.added, id) || hasOwn(d.updated, id)) throw new DiffError(`malformed diff: ${what} "${id}" is in more than one section`);
+    if (hasId(d.added, id) || hasId(d.updated, id)) throw new DiffError(`malformed diff: ${what} "${id}" is in more than one section`);
     const have = next[id];
     if (have === undefined) throw new DiffError(`cannot remove ${what} "${id}": it does not exist`);
     if (!deepEqual(have, rec)) throw new DiffError(`cannot remove ${what} "${id}": it differs from the record the diff expects`);
     delete next[id];
   }
   for (const [id, pair] of Object.entries(d.updated)) {
-    if (hasOwn(d.added, id)) throw new DiffError(`malformed diff: ${what} "${id}" is in more than one section`);
+    if (hasId(d.added, id)) throw new DiffError(`malformed diff: ${what} "${id}" is in more than one section`);
     const [from, to] = pair;
     if (to.id !== id || from.id !== id) throw new DiffError(`malformed diff: ${what} keyed "${id}" has id "${to.id !== id ? to.id : from.id}"`);
     const have = next[id];
@@ -83,7 +82,7 @@ function applyRecordsDiff<R extends { id: string }>(
   }
   for (const [id, rec] of Object.entries(d.added)) {
     if (rec.id !== id) throw new DiffError(`malformed diff: ${what} keyed "${id}" has id "${rec.id}"`);
-    if (hasOwn(next, id)) throw new DiffError(`cannot add ${what} "${id}": the id is taken`);
+    if (hasId(next, id)) throw new DiffError(`cannot add ${what} "${id}": the id is taken`);
     next[id] = rec;
   }
   return next;
@@ -114,7 +113,7 @@ export function applyDiff(doc: GraphDocument, diff: GraphDiff): GraphDocument {
 }
 
 function invertRecordsDiff<R>(d: RecordsDiff<R>): RecordsDiff<R> {
-  const updated: Record<string, readonly [R, R]> = {};
+  const updated = newRecords<readonly [R, R]>();
   for (const [id, [from, to]] of Object.entries(d.updated)) updated[id] = [to, from];
   return { added: d.removed, updated, removed: d.added };
 }
@@ -134,9 +133,9 @@ export function invertDiff(diff: GraphDiff): GraphDiff {
 function composeRecordsDiffs<R>(a: RecordsDiff<R>, b: RecordsDiff<R>): RecordsDiff<R> {
   if (isEmptyRecordsDiff(b)) return a;
   if (isEmptyRecordsDiff(a)) return b;
-  const added: Record<string, R> = { ...a.added };
-  const updated: Record<string, readonly [R, R]> = { ...a.updated };
-  const removed: Record<string, R> = { ...a.removed };
+  const added = copyRecords(a.added);
+  const updated = copyRecords(a.updated);
+  const removed = copyRecords(a.removed);
   for (const [id, rec] of Object.entries(b.added)) {
     const gone = removed[id];
     if (gone !== undefined) {
@@ -198,15 +197,15 @@ export function composeDiffs(a: GraphDiff, b: GraphDiff): GraphDiff {
 
 function diffRecords<R>(from: Readonly<Record<string, R>>, to: Readonly<Record<string, R>>): RecordsDiff<R> {
   if (from === to) return emptyRecordsDiff();
-  const added: Record<string, R> = {};
-  const updated: Record<string, readonly [R, R]> = {};
-  const removed: Record<string, R> = {};
+  const added = newRecords<R>();
+  const updated = newRecords<readonly [R, R]>();
+  const removed = newRecords<R>();
   for (const [id, rec] of Object.entries(from)) {
-    const other = to[id];
+    const other = getId(to, id);
     if (other === undefined) removed[id] = rec;
     else if (other !== rec && !deepEqual(rec, other)) updated[id] = [rec, other];
   }
-  for (const [id, rec] of Object.entries(to)) if (!hasOwn(from, id)) added[id] = rec;
+  for (const [id, rec] of Object.entries(to)) if (!hasId(from, id)) added[id] = rec;
   return { added, updated, removed };
 }
 

@@ -5,4 +5,5 @@ export * from './ops.js';
 export * from './history.js';
 export * from './topo.js';
 export * from './integrity.js';
+export * from './records.js';
 export * from './migrations.js';

@@ -1,4 +1,5 @@
 import type { GraphDocument } from './document.js';
+import { getId } from './records.js';
 
 /**
  * Referential integrity of a document: what the zod schema cannot say. A document that fails
@@ -36,16 +37,16 @@ export function checkIntegrity(doc: GraphDocument): IntegrityIssue[] {
     }
   }
   for (const [id, node] of sorted(doc.nodes)) {
-    if (node.group !== undefined && doc.groups[node.group] === undefined) {
+    if (node.group !== undefined && getId(doc.groups, node.group) === undefined) {
       issues.push({ code: 'node-group-missing', path: ['nodes', id, 'group'], message: `node "${id}" is in block "${node.group}", which does not exist` });
     }
   }
   const portOwner = new Map<string, string>();
   for (const [id, edge] of sorted(doc.edges)) {
-    if (doc.nodes[edge.source] === undefined) {
+    if (getId(doc.nodes, edge.source) === undefined) {
       issues.push({ code: 'edge-source-missing', path: ['edges', id, 'source'], message: `edge "${id}" comes from node "${edge.source}", which does not exist` });
     }
-    if (doc.nodes[edge.target] === undefined) {
+    if (getId(doc.nodes, edge.target) === undefined) {
       issues.push({ code: 'edge-target-missing', path: ['edges', id, 'target'], message: `edge "${id}" goes to node "${edge.target}", which does not exist` });
     }
     const slot = `${edge.target}\u0000${edge.targetPort}`;
@@ -62,12 +63,12 @@ export function checkIntegrity(doc: GraphDocument): IntegrityIssue[] {
   }
   for (const [id, group] of sorted(doc.groups)) {
     if (group.parent === undefined) continue;
-    if (doc.groups[group.parent] === undefined) {
+    if (getId(doc.groups, group.parent) === undefined) {
       issues.push({ code: 'group-parent-missing', path: ['groups', id, 'parent'], message: `block "${id}" is inside block "${group.parent}", which does not exist` });
       continue;
     }
     const seen = new Set<string>([id]);
-    for (let p: string | undefined = group.parent; p !== undefined; p = doc.groups[p]?.parent) {
+    for (let p: string | undefined = group.parent; p !== undefined; p = getId(doc.groups, p)?.parent) {
       if (p === id) {
         issues.push({ code: 'group-parent-cycle', path: ['groups', id, 'parent'], message: `block "${id}" is nested inside itself` });
         break;

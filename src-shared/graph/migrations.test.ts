@@ -129,6 +129,21 @@ describe('current documents', () => {
     expect(refused(badGroup, 'invalid')).toMatch(/at groups\.block_1\.repeat: /);
   });
 
+  it('reads ids named like Object.prototype members, and refuses "__proto__" rather than lose it', () => {
+    const json = JSON.parse(
+      '{"schemaVersion":1,"meta":{"name":"p"},"input":{"height":8,"width":8,"channels":1},"nodes":{"constructor":{"id":"constructor","kind":"ReLU","params":{},"position":{"x":0,"y":0}}},"edges":{},"groups":{}}',
+    ) as { nodes: Record<string, unknown>; edges: Record<string, unknown> };
+    expect(Object.keys(migrated(json).nodes)).toEqual(['constructor']);
+    const dangling = JSON.parse(JSON.stringify(json)) as typeof json;
+    dangling.edges.e = { id: 'e', source: 'constructor', target: 'toString', targetPort: 0 };
+    expect(refused(dangling, 'corrupt')).toContain('goes to node "toString", which does not exist');
+    const proto = JSON.parse('{"schemaVersion":1,"meta":{"name":"p"},"input":{"height":8,"width":8,"channels":1},"nodes":{"__proto__":{"id":"__proto__","kind":"ReLU","params":{},"position":{"x":0,"y":0}}},"edges":{},"groups":{}}') as unknown;
+    expect(refused(proto, 'invalid')).toBe('invalid document (schema 1) at nodes.__proto__: "__proto__" cannot be an id');
+    const v0 = clone(v0Residual);
+    v0.nodes[0] = { ...v0.nodes[0], id: '__proto__' } as (typeof v0.nodes)[number];
+    expect(refused(v0, 'invalid')).toContain('at nodes[0].id: "__proto__" cannot be an id');
+  });
+
   it('counts the further problems in the one line', () => {
     const bad = { ...clone(v1Residual), input: { height: 0, width: 0, channels: 3 } };
     expect(refused(bad, 'invalid')).toMatch(/at input\.height: .*\(and 1 more problem\)$/);

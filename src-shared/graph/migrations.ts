@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CURRENT_SCHEMA_VERSION, GraphDocument } from './document.js';
 import type { GraphEdge, GraphNode } from './document.js';
 import { checkIntegrity } from './integrity.js';
+import { hasId, newRecords } from './records.js';
 
 /**
  * Reading documents of any schema version. Each older version has one numbered migration that
@@ -98,6 +99,7 @@ const V0Document = z
   .superRefine((doc, ctx) => {
     const nodeIds = new Set<string>();
     doc.nodes.forEach((n, i) => {
+      if (n.id === '__proto__') ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: '"__proto__" cannot be an id' });
       if (nodeIds.has(n.id)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: `duplicate node id "${n.id}"` });
       nodeIds.add(n.id);
     });
@@ -106,6 +108,7 @@ const V0Document = z
       if (!nodeIds.has(e.source)) ctx.addIssue({ code: 'custom', path: ['edges', i, 'source'], message: `no node "${e.source}"` });
       if (!nodeIds.has(e.target)) ctx.addIssue({ code: 'custom', path: ['edges', i, 'target'], message: `no node "${e.target}"` });
       if (e.id === undefined) return;
+      if (e.id === '__proto__') ctx.addIssue({ code: 'custom', path: ['edges', i, 'id'], message: '"__proto__" cannot be an id' });
       if (edgeIds.has(e.id)) ctx.addIssue({ code: 'custom', path: ['edges', i, 'id'], message: `duplicate edge id "${e.id}"` });
       edgeIds.add(e.id);
     });
@@ -113,7 +116,7 @@ const V0Document = z
 type V0Document = z.infer<typeof V0Document>;
 
 function v0ToV1(v0: V0Document): unknown {
-  const nodes: Record<string, GraphNode> = {};
+  const nodes = newRecords<GraphNode>();
   for (const n of v0.nodes) {
     const node: GraphNode = { id: n.id, kind: n.kind, params: n.params ?? {}, position: n.position };
     if (n.label !== undefined) node.label = n.label;
@@ -132,7 +135,7 @@ function v0ToV1(v0: V0Document): unknown {
   for (const e of v0.edges) if (e.targetPort !== undefined) portsOf(e.target).add(e.targetPort);
   const usedIds = new Set(v0.edges.flatMap((e) => (e.id === undefined ? [] : [e.id])));
   let n = 1;
-  const edges: Record<string, GraphEdge> = {};
+  const edges = newRecords<GraphEdge>();
   for (const e of v0.edges) {
     let id = e.id;
     if (id === undefined) {
@@ -231,6 +234,15 @@ export function migrateDocument(json: unknown): MigrateResult {
     const r = m.run(value);
     if (!r.ok) return { ok: false, error: located('invalid', v, r.issues) };
     value = r.value;
+  }
+  // zod silently drops a "__proto__" record key; refuse it rather than lose a record.
+  if (typeof value === 'object' && value !== null) {
+    for (const c of ['nodes', 'edges', 'groups'] as const) {
+      const rec: unknown = c in value ? (value as Record<string, unknown>)[c] : undefined;
+      if (typeof rec === 'object' && rec !== null && hasId(rec, '__proto__')) {
+        return { ok: false, error: { code: 'invalid', message: `invalid document (schema ${CURRENT_SCHEMA_VERSION}) at ${c}.__proto__: "__proto__" cannot be an id`, path: [c, '__proto__'] } };
+      }
+    }
   }
   const parsed = GraphDocument.safeParse(value);
   if (!parsed.success) return { ok: false, error: located('invalid', CURRENT_SCHEMA_VERSION, parsed.error.issues) };

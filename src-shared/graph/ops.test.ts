@@ -129,6 +129,26 @@ describe('addNode', () => {
   });
 });
 
+describe('ids that are also Object.prototype members', () => {
+  it('work like any other id, and absent ones are not found through the prototype', () => {
+    let doc = deepFreeze(emptyDocument());
+    for (const id of ['constructor', 'toString', 'hasOwnProperty']) doc = ok(addNode(doc, { id, kind: 'ReLU', position: at() })).doc;
+    doc = ok(connect(doc, { source: 'constructor', target: 'toString' })).doc;
+    doc = ok(connect(doc, { source: 'toString', target: 'hasOwnProperty' })).doc;
+    err(connect(doc, { source: 'hasOwnProperty', target: 'constructor' }), 'cycle');
+    err(connect(doc, { source: 'constructor', target: 'valueOf' }), 'not-found');
+    err(updateNode(doc, { id: 'isPrototypeOf', label: 'x' }), 'not-found');
+    err(addNode(doc, { id: '__proto__', kind: 'ReLU', position: at() }), 'invalid-id');
+    const g = ok(group(doc, { nodeIds: ['constructor', 'toString'], label: 'b', id: 'valueOf' }));
+    const dup = ok(duplicate(g.doc, { nodeIds: ['constructor', 'toString'] }));
+    expect(Object.keys(dup.doc.nodes)).toHaveLength(5);
+    expect(checkIntegrity(dup.doc)).toEqual([]);
+    const removed = ok(removeNodes(dup.doc, { ids: ['constructor', 'toString'] }));
+    expect(Object.keys(removed.doc.groups).sort()).toEqual(['block_1']);
+    expect(checkIntegrity(removed.doc)).toEqual([]);
+  });
+});
+
 describe('removeNodes', () => {
   it('removes the node and every edge touching it, renumbering nothing', () => {
     const doc = residual();

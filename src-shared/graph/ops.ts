@@ -4,7 +4,8 @@ import { applyDiff, composeDiffs, emptyDiff, isEmptyDiff } from './diff.js';
 import type { GraphDiff, RecordsDiff } from './diff.js';
 import { DocumentMeta, GraphEdge, GraphGroup, GraphNode, InputSpec, NodeId } from './document.js';
 import type { EdgeId, GraphDocument, GroupId, Position } from './document.js';
-import { buildIndex, findPath, topoOrder } from './topo.js';
+import { getId, hasId, newRecords } from './records.js';
+import { buildIndex, topoOrder } from './topo.js';
 
 /**
  * Pure edit operations (ARCHITECTURE.md principle 2). Each takes a document and arguments and
@@ -64,8 +65,12 @@ interface Draft {
   input?: [InputSpec, InputSpec];
 }
 
+function mutRecordsDiff<R>(): MutRecordsDiff<R> {
+  return { added: newRecords(), updated: newRecords(), removed: newRecords() };
+}
+
 function draft(): Draft {
-  return { nodes: { added: {}, updated: {}, removed: {} }, edges: { added: {}, updated: {}, removed: {} }, groups: { added: {}, updated: {}, removed: {} } };
+  return { nodes: mutRecordsDiff(), edges: mutRecordsDiff(), groups: mutRecordsDiff() };
 }
 
 /** Records that `id` goes from `before` (undefined: absent) to `after` (undefined: removed). */
@@ -140,26 +145,26 @@ export function kindPrefix(kind: string): string {
  * already used with that prefix (so ids are deterministic and a deleted id is not handed out
  * while a higher one exists).
  */
-function idAllocator(taken: Iterable<string>): (prefix: string) => string {
-  const used = new Set(taken);
+function idAllocator(records: Readonly<Record<string, unknown>>): (prefix: string) => string {
+  const issued = new Set<string>();
   const next = new Map<string, number>();
   return (prefix) => {
     let n = next.get(prefix);
     if (n === undefined) {
       n = 1;
       const head = `${prefix}_`;
-      for (const id of used) {
+      for (const id of Object.keys(records)) {
         if (!id.startsWith(head)) continue;
         const rest = id.slice(head.length);
         if (/^[0-9]{1,9}$/.test(rest)) n = Math.max(n, Number(rest) + 1);
       }
     }
     let id = `${prefix}_${n}`;
-    while (used.has(id)) {
+    while (hasId(records, id) || issued.has(id)) {
       n++;
       id = `${prefix}_${n}`;
     }
-    used.add(id);
+    issued.add(id);
     next.set(prefix, n + 1);
     return id;
   };
@@ -167,12 +172,12 @@ function idAllocator(taken: Iterable<string>): (prefix: string) => string {
 
 /** The id addNode would give the next node of `kind`. */
 export function nextNodeId(doc: GraphDocument, kind: string): NodeId {
-  return idAllocator(Object.keys(doc.nodes))(kindPrefix(kind));
+  return idAllocator(doc.nodes)(kindPrefix(kind));
 }
 
 function checkNewId(records: Readonly<Record<string, unknown>>, id: string, what: string): OpFailure | null {
-  if (!NodeId.safeParse(id).success) return fail('invalid-id', `"${id}" is not a valid ${what} id (letters, digits and _ . : -, at most 128)`);
-  if (Object.prototype.hasOwnProperty.call(records, id)) return fail('duplicate-id', `there is already a ${what} "${id}"`);
+  if (!NodeId.safeParse(id).success || id === '__proto__') return fail('invalid-id', `"${id}" is not a valid ${what} id (letters, digits and _ . : -, at most 128)`);
+  if (hasId(records, id)) return fail('duplicate-id', `there is already a ${what} "${id}"`);
   return null;
 }
 
@@ -206,7 +211,7 @@ function makeNode(id: NodeId, a: Omit<AddNodeArgs, 'id'>): GraphNode {
 }
 
 export function addNode(doc: GraphDocument, args: AddNodeArgs): OpResult<{ nodeId: NodeId }> {
-  if (args.group !== undefined && doc.groups[args.group] === undefined) return missingGroup(args.group);
+  if (args.group !== undefined && getId(doc.groups, args.group) === undefined) return missingGroup(args.group);
   const id = args.id ?? nextNodeId(doc, args.kind);
   const bad = checkNewId(doc.nodes, id, 'node');
   if (bad !== null) return bad;
@@ -221,7 +226,7 @@ function dropEmptiedGroups(doc: GraphDocument, d: Draft, candidates: Iterable<Gr
   const removedGroups = new Set(Object.keys(d.groups.removed));
   const queue = [...candidates];
   for (let g = queue.shift(); g !== undefined; g = queue.shift()) {
-    const group = doc.groups[g];
+    const group = getId(doc.groups, g);
     if (group === undefined || removedGroups.has(g)) continue;
     const hasNode = Object.values(doc.nodes).some((n) => n.group === g && !removedNodes.has(n.id));
     const hasChild = Object.values(doc.groups).some((c) => c.parent === g && !removedGroups.has(c.id));
@@ -240,7 +245,7 @@ export function removeNodes(doc: GraphDocument, args: { readonly ids: readonly N
   const gone = new Set<NodeId>();
   const groups = new Set<GroupId>();
   for (const id of ids) {
-    const node = doc.nodes[id];
+    const node = getId(doc.nodes, id);
     if (node === undefined) return missingNode(id);
     gone.add(id);
     if (node.group !== undefined) groups.add(node.group);
@@ -269,7 +274,7 @@ export interface UpdateNodeArgs {
 }
 
 export function updateNode(doc: GraphDocument, args: UpdateNodeArgs): OpResult {
-  const node = doc.nodes[args.id];
+  const node = getId(doc.nodes, args.id);
   if (node === undefined) return missingNode(args.id);
   const next: GraphNode = { ...node };
   if (args.kind !== undefined) next.kind = args.kind;
@@ -302,7 +307,7 @@ export function moveNodes(doc: GraphDocument, args: MoveNodesArgs): OpResult {
       ? Object.entries(args.positions).map(([id, p]) => [id, () => ({ x: p.x, y: p.y })])
       : unique(args.ids).map((id) => [id, (p) => ({ x: p.x + args.by.x, y: p.y + args.by.y })]);
   for (const [id, to] of targets) {
-    const node = doc.nodes[id];
+    const node = getId(doc.nodes, id);
     if (node === undefined) return missingNode(id);
     change(d.nodes, id, node, { ...node, position: to(node.position) });
   }
@@ -325,11 +330,41 @@ export interface ConnectArgs {
 
 /** The lowest input port of `target` with no edge. */
 export function nextFreePort(doc: GraphDocument, target: NodeId): number {
-  const taken = new Set<number>();
-  for (const e of Object.values(doc.edges)) if (e.target === target) taken.add(e.targetPort);
+  return lowestFreePort(Object.values(doc.edges).filter((e) => e.target === target));
+}
+
+function lowestFreePort(into: readonly GraphEdge[]): number {
+  const taken = new Set(into.map((e) => e.targetPort));
   let p = 0;
   while (taken.has(p)) p++;
   return p;
+}
+
+/** A shortest path of node ids from `from` to `to` along edges, or null (BFS, neighbours by id). */
+function pathBetween(edges: readonly GraphEdge[], from: NodeId, to: NodeId): NodeId[] | null {
+  const out = new Map<NodeId, NodeId[]>();
+  for (const e of edges) {
+    const list = out.get(e.source);
+    if (list === undefined) out.set(e.source, [e.target]);
+    else list.push(e.target);
+  }
+  const parent = new Map<NodeId, NodeId | null>([[from, null]]);
+  let frontier: NodeId[] = [from];
+  while (frontier.length > 0 && !parent.has(to)) {
+    const next: NodeId[] = [];
+    for (const id of frontier) {
+      for (const t of (out.get(id) ?? []).slice().sort()) {
+        if (parent.has(t)) continue;
+        parent.set(t, id);
+        next.push(t);
+      }
+    }
+    frontier = next;
+  }
+  if (!parent.has(to)) return null;
+  const path: NodeId[] = [];
+  for (let id: NodeId | null | undefined = to; id !== null && id !== undefined; id = parent.get(id)) path.push(id);
+  return path.reverse();
 }
 
 function cycleMessage(path: readonly NodeId[], source: NodeId, target: NodeId): string {
@@ -339,14 +374,16 @@ function cycleMessage(path: readonly NodeId[], source: NodeId, target: NodeId): 
 /** Adds an edge source → target's input port; refuses self-loops, cycles and taken ports. */
 export function connect(doc: GraphDocument, args: ConnectArgs): OpResult<{ edgeId: EdgeId }> {
   const { source, target } = args;
-  if (doc.nodes[source] === undefined) return missingNode(source);
-  if (doc.nodes[target] === undefined) return missingNode(target);
+  if (getId(doc.nodes, source) === undefined) return missingNode(source);
+  if (getId(doc.nodes, target) === undefined) return missingNode(target);
   if (source === target) return fail('self-loop', `cannot connect "${source}" to itself`);
-  const back = findPath(buildIndex(doc), target, source);
+  const edges = Object.values(doc.edges);
+  const back = pathBetween(edges, target, source);
   if (back !== null) return fail('cycle', cycleMessage(back, source, target));
-  const port = args.targetPort ?? nextFreePort(doc, target);
+  const into = edges.filter((e) => e.target === target);
+  const port = args.targetPort ?? lowestFreePort(into);
   const d = draft();
-  const occupant = Object.values(doc.edges).find((e) => e.target === target && e.targetPort === port);
+  const occupant = into.find((e) => e.targetPort === port);
   if (occupant !== undefined) {
     if (args.replace !== true) {
       return fail('port-occupied', `input ${port} of "${target}" already comes from "${occupant.source}" (edge "${occupant.id}"); disconnect it or replace it`);
@@ -354,7 +391,7 @@ export function connect(doc: GraphDocument, args: ConnectArgs): OpResult<{ edgeI
     if (occupant.source === source && (args.id === undefined || args.id === occupant.id)) return { ok: true, doc, diff: emptyDiff(), edgeId: occupant.id };
     change(d.edges, occupant.id, occupant, undefined);
   }
-  const id = args.id ?? idAllocator(Object.keys(doc.edges))('e');
+  const id = args.id ?? idAllocator(doc.edges)('e');
   if (id !== occupant?.id) {
     const bad = checkNewId(doc.edges, id, 'edge');
     if (bad !== null) return bad;
@@ -368,7 +405,7 @@ export function disconnect(doc: GraphDocument, args: { readonly edgeIds: readonl
   if (ids.length === 0) return fail('empty-selection', 'no edges to remove');
   const d = draft();
   for (const id of ids) {
-    const e = doc.edges[id];
+    const e = getId(doc.edges, id);
     if (e === undefined) return fail('not-found', `there is no edge "${id}"`);
     change(d.edges, id, e, undefined);
   }
@@ -392,20 +429,20 @@ export interface InsertBetweenArgs {
  * its port 0 and feeds the target on the port the old edge used.
  */
 export function insertBetween(doc: GraphDocument, args: InsertBetweenArgs): OpResult<{ nodeId: NodeId; edgeIds: readonly [EdgeId, EdgeId] }> {
-  const edge = doc.edges[args.edgeId];
+  const edge = getId(doc.edges, args.edgeId);
   if (edge === undefined) return fail('not-found', `there is no edge "${args.edgeId}"`);
-  const s = doc.nodes[edge.source];
-  const t = doc.nodes[edge.target];
+  const s = getId(doc.nodes, edge.source);
+  const t = getId(doc.nodes, edge.target);
   if (s === undefined) return missingNode(edge.source);
   if (t === undefined) return missingNode(edge.target);
-  if (args.group !== undefined && doc.groups[args.group] === undefined) return missingGroup(args.group);
+  if (args.group !== undefined && getId(doc.groups, args.group) === undefined) return missingGroup(args.group);
   const id = args.id ?? nextNodeId(doc, args.kind);
   const bad = checkNewId(doc.nodes, id, 'node');
   if (bad !== null) return bad;
   const position = args.position ?? { x: (s.position.x + t.position.x) / 2, y: (s.position.y + t.position.y) / 2 };
   const group = args.group ?? (s.group === t.group ? s.group : undefined);
   const node = makeNode(id, { kind: args.kind, params: args.params ?? {}, position, ...(args.label === undefined ? {} : { label: args.label }), ...(group === undefined ? {} : { group }) });
-  const nextEdge = idAllocator(Object.keys(doc.edges));
+  const nextEdge = idAllocator(doc.edges);
   const into = nextEdge('e');
   const out = nextEdge('e');
   const d = draft();
@@ -440,12 +477,12 @@ export function group(doc: GraphDocument, args: GroupArgs): OpResult<{ groupId: 
   if (nodeIds.length + groupIds.length === 0) return fail('empty-selection', 'a block needs at least one node');
   const containers = new Map<string, string>();
   for (const id of nodeIds) {
-    const n = doc.nodes[id];
+    const n = getId(doc.nodes, id);
     if (n === undefined) return missingNode(id);
     containers.set(n.group ?? '', `node "${id}"`);
   }
   for (const id of groupIds) {
-    const g = doc.groups[id];
+    const g = getId(doc.groups, id);
     if (g === undefined) return missingGroup(id);
     containers.set(g.parent ?? '', `block "${id}"`);
   }
@@ -454,7 +491,7 @@ export function group(doc: GraphDocument, args: GroupArgs): OpResult<{ groupId: 
     return fail('mixed-groups', `a block's members must share one enclosing block: ${where.join(', ')}`);
   }
   const parent = [...containers.keys()][0] ?? '';
-  const id = args.id ?? idAllocator(Object.keys(doc.groups))('block');
+  const id = args.id ?? idAllocator(doc.groups)('block');
   const bad = checkNewId(doc.groups, id, 'block');
   if (bad !== null) return bad;
   const block: GraphGroup = { id, label: args.label, collapsed: args.collapsed ?? false, repeat: args.repeat ?? 1 };
@@ -462,11 +499,11 @@ export function group(doc: GraphDocument, args: GroupArgs): OpResult<{ groupId: 
   const d = draft();
   change(d.groups, id, undefined, block);
   for (const nid of nodeIds) {
-    const n = doc.nodes[nid];
+    const n = getId(doc.nodes, nid);
     if (n !== undefined) change(d.nodes, nid, n, { ...n, group: id });
   }
   for (const gid of groupIds) {
-    const g = doc.groups[gid];
+    const g = getId(doc.groups, gid);
     if (g !== undefined) change(d.groups, gid, g, { ...g, parent: id });
   }
   return finish(doc, d, { groupId: id });
@@ -474,7 +511,7 @@ export function group(doc: GraphDocument, args: GroupArgs): OpResult<{ groupId: 
 
 /** Dissolves a block: its nodes and child blocks move to the block that enclosed it. */
 export function ungroup(doc: GraphDocument, args: { readonly groupId: GroupId }): OpResult {
-  const g = doc.groups[args.groupId];
+  const g = getId(doc.groups, args.groupId);
   if (g === undefined) return missingGroup(args.groupId);
   const d = draft();
   for (const n of Object.values(doc.nodes)) {
@@ -503,7 +540,7 @@ export interface UpdateGroupArgs {
 }
 
 export function updateGroup(doc: GraphDocument, args: UpdateGroupArgs): OpResult {
-  const g = doc.groups[args.groupId];
+  const g = getId(doc.groups, args.groupId);
   if (g === undefined) return missingGroup(args.groupId);
   const next: GraphGroup = { ...g };
   if (args.label !== undefined) next.label = args.label;
@@ -543,12 +580,12 @@ export type Fragment = z.infer<typeof Fragment>;
  * selected (so copying a whole residual block copies the block). Unknown ids are ignored.
  */
 export function copyFragment(doc: GraphDocument, nodeIds: readonly NodeId[]): Fragment {
-  const nodes: Record<string, GraphNode> = {};
+  const nodes = newRecords<GraphNode>();
   for (const id of nodeIds) {
-    const n = doc.nodes[id];
+    const n = getId(doc.nodes, id);
     if (n !== undefined) nodes[id] = n;
   }
-  const edges: Record<string, GraphEdge> = {};
+  const edges = newRecords<GraphEdge>();
   for (const e of Object.values(doc.edges)) if (nodes[e.source] !== undefined && nodes[e.target] !== undefined) edges[e.id] = e;
   // A block is copied when every node under it (transitively) is selected and it has at least one.
   const selectedUnder = new Map<GroupId, boolean>();
@@ -556,7 +593,7 @@ export function copyFragment(doc: GraphDocument, nodeIds: readonly NodeId[]): Fr
   const ancestors = (g: GroupId | undefined): GroupId[] => {
     const out: GroupId[] = [];
     const seen = new Set<GroupId>();
-    for (let p = g; p !== undefined && !seen.has(p) && doc.groups[p] !== undefined; p = doc.groups[p]?.parent) {
+    for (let p = g; p !== undefined && !seen.has(p) && getId(doc.groups, p) !== undefined; p = getId(doc.groups, p)?.parent) {
       seen.add(p);
       out.push(p);
     }
@@ -569,9 +606,9 @@ export function copyFragment(doc: GraphDocument, nodeIds: readonly NodeId[]): Fr
       selectedUnder.set(g, (selectedUnder.get(g) ?? true) && selected);
     }
   }
-  const groups: Record<string, GraphGroup> = {};
+  const groups = newRecords<GraphGroup>();
   for (const g of hasAny) {
-    const rec = doc.groups[g];
+    const rec = getId(doc.groups, g);
     if (rec !== undefined && selectedUnder.get(g) === true) groups[g] = rec;
   }
   return { nodes, edges, groups };
@@ -603,22 +640,22 @@ export function paste(doc: GraphDocument, args: PasteArgs): OpResult<PasteResult
   const frag = args.fragment;
   if (Object.keys(frag.nodes).length === 0) return fail('empty-selection', 'nothing to paste');
   const offset = args.offset ?? { x: 40, y: 40 };
-  const nextNode = idAllocator(Object.keys(doc.nodes));
-  const nextGroup = idAllocator(Object.keys(doc.groups));
-  const nextEdge = idAllocator(Object.keys(doc.edges));
-  const nodeIds: Record<NodeId, NodeId> = {};
-  const groupIds: Record<GroupId, GroupId> = {};
+  const nextNode = idAllocator(doc.nodes);
+  const nextGroup = idAllocator(doc.groups);
+  const nextEdge = idAllocator(doc.edges);
+  const nodeIds = newRecords<NodeId>();
+  const groupIds = newRecords<GroupId>();
   const byKey = <R>(rec: Readonly<Record<string, R>>): [string, R][] => Object.entries(rec).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Only blocks that will hold a pasted node (directly or through a nested block) are recreated.
   const used = new Set<GroupId>();
   for (const n of Object.values(frag.nodes)) {
-    for (let g = n.group; g !== undefined && !used.has(g) && frag.groups[g] !== undefined; g = frag.groups[g]?.parent) used.add(g);
+    for (let g = n.group; g !== undefined && !used.has(g) && getId(frag.groups, g) !== undefined; g = getId(frag.groups, g)?.parent) used.add(g);
   }
   for (const [key] of byKey(frag.groups)) if (used.has(key)) groupIds[key] = nextGroup('block');
   for (const [key, n] of byKey(frag.nodes)) nodeIds[key] = nextNode(kindPrefix(n.kind));
   const mapGroup = (g: GroupId | undefined): GroupId | undefined => {
     if (g === undefined) return undefined;
-    return groupIds[g] ?? (doc.groups[g] !== undefined ? g : undefined);
+    return groupIds[g] ?? (getId(doc.groups, g) !== undefined ? g : undefined);
   };
   const d = draft();
   for (const [key, g] of byKey(frag.groups)) {
@@ -658,7 +695,7 @@ export function paste(doc: GraphDocument, args: PasteArgs): OpResult<PasteResult
 
 /** Copies nodes (with the edges among them and whole blocks) next to the originals. */
 export function duplicate(doc: GraphDocument, args: { readonly nodeIds: readonly NodeId[]; readonly offset?: Position }): OpResult<PasteResult> {
-  for (const id of args.nodeIds) if (doc.nodes[id] === undefined) return missingNode(id);
+  for (const id of args.nodeIds) if (getId(doc.nodes, id) === undefined) return missingNode(id);
   return paste(doc, { fragment: copyFragment(doc, args.nodeIds), ...(args.offset === undefined ? {} : { offset: args.offset }) });
 }
 
