@@ -1,4 +1,5 @@
 import { numel } from '../layers/lib/shape.js';
+import type { AnyLayerDef } from '../layers/registry.js';
 import type { Shape } from '../layers/types.js';
 import type { NodeId } from './document.js';
 import type { NodeInfo, ShapeAnalysis } from './infer.js';
@@ -52,22 +53,16 @@ export interface CostReport {
   readonly unknown: readonly NodeId[];
 }
 
-const costCache = new WeakMap<NodeInfo, NodeCost | null>();
+/** The cost of a node of kind `def` with these inputs, output and parsed params (the shape engine calls it once per inferred node). */
+export function computeCost(def: AnyLayerDef, inputs: readonly Shape[], output: Shape, params: Readonly<Record<string, unknown>>): NodeCost {
+  const c = def.cost(inputs, output, params);
+  const activations = numel(output);
+  return { params: c.params, nonTrainable: c.nonTrainable ?? 0, flops: c.flops, activations, activationBytes: activations * BYTES_PER_FLOAT32 };
+}
 
-/** The cost of one inferred node, or null when it has no shape. Cached per NodeInfo (revalidate reuses untouched ones). */
+/** The cost of one inferred node, or null when it has no shape. */
 export function nodeCost(info: NodeInfo): NodeCost | null {
-  const hit = costCache.get(info);
-  if (hit !== undefined) return hit;
-  let cost: NodeCost | null = null;
-  if (info.status === 'ok' && info.shape && info.def && info.params) {
-    const inputs: Shape[] = [];
-    for (const i of info.inputs) if (i.shape) inputs.push(i.shape);
-    const c = info.def.cost(inputs, info.shape, info.params);
-    const activations = numel(info.shape);
-    cost = { params: c.params, nonTrainable: c.nonTrainable ?? 0, flops: c.flops, activations, activationBytes: activations * BYTES_PER_FLOAT32 };
-  }
-  costCache.set(info, cost);
-  return cost;
+  return info.cost;
 }
 
 const reportCache = new WeakMap<ShapeAnalysis, CostReport>();

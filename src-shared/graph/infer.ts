@@ -19,6 +19,7 @@ import {
   type Diagnostic,
   type DiagnosticInput,
 } from './diagnostics.js';
+import { computeCost, type NodeCost } from './cost.js';
 import type { GraphDiff } from './diff.js';
 import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
 import { buildIndex, inputsOf, outputsOf, topoOrder, updateIndex, type GraphIndex } from './topo.js';
@@ -55,6 +56,8 @@ export interface NodeInfo {
   readonly status: NodeStatus;
   /** This node's own diagnostics (graph-level ones are on the analysis). */
   readonly diagnostics: readonly Diagnostic[];
+  /** Params, FLOPs and activation size (cost.ts); null when the node has no shape. */
+  readonly cost: NodeCost | null;
 }
 
 export interface ShapeAnalysis {
@@ -106,7 +109,7 @@ function evaluate(doc: GraphDocument, ctx: InferContext, node: GraphNode, incomi
     const base = { port: e.targetPort, edgeId: e.id, sourceId: e.source, shape: shapeOf(e.source) };
     return portName !== undefined ? { ...base, portName } : base;
   });
-  const result = (status: NodeStatus, shape: Shape | null, diagnostics: readonly Diagnostic[], params?: Record<string, unknown>): NodeInfo => ({
+  const result = (status: NodeStatus, shape: Shape | null, diagnostics: readonly Diagnostic[], params?: Record<string, unknown>, cost: NodeCost | null = null): NodeInfo => ({
     id: node.id,
     node,
     def,
@@ -115,6 +118,7 @@ function evaluate(doc: GraphDocument, ctx: InferContext, node: GraphNode, incomi
     shape,
     status,
     diagnostics,
+    cost,
   });
   if (!def) return result('error', null, [unknownKind(node, layerKinds)]);
 
@@ -151,7 +155,7 @@ function evaluate(doc: GraphDocument, ctx: InferContext, node: GraphNode, incomi
   try {
     const r = def.inferShape(shapes, parsed.data, ctx);
     if (!r.ok) return result('error', null, [layerIssue(doc, node, def, r.issue, inputs)], parsed.data);
-    return result('ok', r.shape, NO_DIAGNOSTICS, parsed.data);
+    return result('ok', r.shape, NO_DIAGNOSTICS, parsed.data, computeCost(def, shapes, r.shape, parsed.data));
   } catch (err) {
     return result('error', null, [internalError(node, err)], parsed.data);
   }
@@ -207,36 +211,43 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
   }
   if (!hasHead) out.push(noOutputHead(lastSink));
 
-  // weakly connected pieces (union-find); the piece with the first Input (or the largest) is the network
-  const parent = new Map<NodeId, NodeId>();
-  const find = (x: NodeId): NodeId => {
-    let r = x;
-    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
-    for (let y = x, p = parent.get(y); p !== undefined && p !== r; p = parent.get(y)) {
-      parent.set(y, r);
-      y = p;
+  // weakly connected pieces (union-find over array slots); the piece with the first Input (or the largest) is the network
+  const slot = new Map<NodeId, number>();
+  for (let i = 0; i < ids.length; i++) slot.set(ids[i] as NodeId, i);
+  const parent = new Int32Array(ids.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x] as number;
+      parent[x] = parent[p] as number;
+      x = p;
     }
-    return r;
+    return x;
   };
-  for (const id of ids) parent.set(id, id);
-  for (const id of ids) {
-    for (const e of inputsOf(index, id)) {
-      const a = find(e.source);
-      const b = find(id);
-      if (a !== b) parent.set(a, b);
+  let pieceCount = ids.length;
+  for (const e of Object.values(doc.edges)) {
+    const s = slot.get(e.source);
+    const t = slot.get(e.target);
+    if (s === undefined || t === undefined) continue;
+    const a = find(s);
+    const b = find(t);
+    if (a !== b) {
+      parent[a] = b;
+      pieceCount--;
     }
   }
-  const pieces = new Map<NodeId, GraphNode[]>();
-  for (const id of ids) {
-    const root = find(id);
-    const node = doc.nodes[id] as GraphNode;
-    const list = pieces.get(root);
-    if (list) list.push(node);
-    else pieces.set(root, [node]);
-  }
-  if (pieces.size > 1) {
-    let main: NodeId | undefined = inputNodes[0] ? find(inputNodes[0].id) : undefined;
-    if (main === undefined) {
+  if (pieceCount > 1) {
+    const pieces = new Map<number, GraphNode[]>();
+    for (let i = 0; i < ids.length; i++) {
+      const root = find(i);
+      const node = doc.nodes[ids[i] as NodeId] as GraphNode;
+      const list = pieces.get(root);
+      if (list) list.push(node);
+      else pieces.set(root, [node]);
+    }
+    const firstInput = inputNodes[0] ? slot.get(inputNodes[0].id) : undefined;
+    let main = firstInput !== undefined ? find(firstInput) : -1;
+    if (main < 0) {
       let size = -1;
       for (const [root, list] of pieces) {
         if (list.length > size) {

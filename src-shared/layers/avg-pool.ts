@@ -24,10 +24,10 @@ export const avgPool = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('AvgPool', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const x = inputs[0] ?? [];
-    const out = windowOut('AvgPool', x, p.pool, p.stride, p.padding);
+    const out = windowOut(x, p.pool, p.stride, p.padding);
     return out.ok ? ok([out.h, out.w, channels(x)]) : out.result;
   },
   cost: (_inputs, output, p) => ({ params: 0, flops: numel(output) * p.pool * p.pool }),

@@ -30,7 +30,7 @@ export const batchNorm = defineLayer({
   arity: { min: 1, max: 1 },
   inferShape(inputs) {
     const x = inputs[0] ?? [];
-    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'BatchNorm expects [H,W,C] or [F]; got {0}', 0);
+    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'expects [H,W,C] or [F]; got {0}', 0);
     return ok(x);
   },
   cost(inputs) {

@@ -21,7 +21,7 @@ export const classificationHead = defineLayer({
   params,
   ui: { classes: { label: 'Classes', min: 2, max: 100_000, step: 1 } },
   arity: { min: 1, max: 1 },
-  inferShape: (inputs, p) => needFlat('ClassificationHead', inputs) ?? ok([p.classes]),
+  inferShape: (inputs, p) => needFlat(inputs) ?? ok([p.classes]),
   cost(inputs, _output, p) {
     const f = channels(inputs[0] ?? []);
     return { params: f * p.classes + p.classes, flops: f * p.classes };

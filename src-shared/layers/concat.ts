@@ -17,7 +17,7 @@ export const concat = defineLayer({
   arity: { min: 2, max: null },
   inferShape(inputs) {
     const a = inputs[0] ?? [];
-    if (a.length !== 1 && a.length !== 3) return fail('bad-rank', `Concat expects [H,W,C] or [F]; got ${inp(0)}`, 0);
+    if (a.length !== 1 && a.length !== 3) return fail('bad-rank', `expects [H,W,C] or [F]; got ${inp(0)}`, 0);
     let c = a[a.length - 1] ?? 0;
     for (let i = 1; i < inputs.length; i++) {
       const b = inputs[i] ?? [];

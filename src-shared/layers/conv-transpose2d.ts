@@ -37,7 +37,7 @@ export const convTranspose2d = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('ConvTranspose2D', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const [h = 0, w = 0] = inputs[0] ?? [];
     return ok([deconvOut(h, p.kernel, p.stride, p.padding), deconvOut(w, p.kernel, p.stride, p.padding), p.filters]);

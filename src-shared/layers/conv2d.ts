@@ -41,7 +41,7 @@ export const conv2d = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('Conv2D', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const x = inputs[0] ?? [];
     const c = channels(x);
@@ -50,7 +50,7 @@ export const conv2d = defineLayer({
     }
     if (p.filters % p.groups !== 0) return fail('groups-mismatch', `filters ${p.filters} are not divisible by groups ${p.groups}`);
     if (p.stride > 1 && p.dilation > 1) return fail('stride-and-dilation', 'stride > 1 with dilation > 1 is not supported by tfjs; use one of them');
-    const out = windowOut('Conv2D', x, p.kernel, p.stride, p.padding, p.dilation);
+    const out = windowOut(x, p.kernel, p.stride, p.padding, p.dilation);
     if (!out.ok) return out.result;
     return ok([out.h, out.w, p.filters]);
   },

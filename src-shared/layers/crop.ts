@@ -21,8 +21,8 @@ export const crop = defineLayer({
   inferShape(inputs) {
     const x = inputs[0] ?? [];
     const r = inputs[1] ?? [];
-    if (x.length !== 3) return fail('expects-feature-map', `Crop expects a feature map x [H,W,C]; got ${inp(0)}`, 0);
-    if (r.length !== 3) return fail('expects-feature-map', `Crop expects a feature map reference [H,W,C]; got ${inp(1)}`, 1);
+    if (x.length !== 3) return fail('expects-feature-map', `expects a feature map x [H,W,C]; got ${inp(0)}`, 0);
+    if (r.length !== 3) return fail('expects-feature-map', `expects a feature map reference [H,W,C]; got ${inp(1)}`, 1);
     const [hx = 0, wx = 0, c = 0] = x;
     const [hr = 0, wr = 0] = r;
     if (hr > hx || wr > wx) return fail('crop-larger', `reference ${inp(1)} is larger than x ${inp(0)}; Crop can only shrink (pad or resize instead)`, [0, 1]);

@@ -25,7 +25,7 @@ export const dense = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    return needFlat('Dense', inputs) ?? ok([p.units]);
+    return needFlat(inputs) ?? ok([p.units]);
   },
   cost(inputs, _output, p) {
     const f = channels(inputs[0] ?? []);

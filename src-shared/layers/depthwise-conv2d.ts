@@ -33,11 +33,11 @@ export const depthwiseConv2d = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('DepthwiseConv2D', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const x = inputs[0] ?? [];
     if (p.stride > 1 && p.dilation > 1) return fail('stride-and-dilation', 'stride > 1 with dilation > 1 is not supported by tfjs; use one of them');
-    const out = windowOut('DepthwiseConv2D', x, p.kernel, p.stride, p.padding, p.dilation);
+    const out = windowOut(x, p.kernel, p.stride, p.padding, p.dilation);
     if (!out.ok) return out.result;
     return ok([out.h, out.w, channels(x) * p.depthMultiplier]);
   },

@@ -37,7 +37,7 @@ export const gate = defineLayer({
   inferShape(inputs) {
     const x = inputs[0] ?? [];
     const f = inputs[1] ?? [];
-    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', `Gate expects [H,W,C] or [F]; got x ${inp(0)}`, 0);
+    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', `expects [H,W,C] or [F]; got x ${inp(0)}`, 0);
     if (!sameShape(x, f)) return fail('merge-shape-mismatch', `shortcut x ${inp(0)} and residual F ${inp(1)} differ`, [0, 1]);
     return ok(x);
   },

@@ -12,7 +12,7 @@ export const globalAvgPool = defineLayer({
   ui: {},
   arity: { min: 1, max: 1 },
   inferShape(inputs) {
-    const bad = needSpatial('GlobalAvgPool', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     return ok([channels(inputs[0] ?? [])]);
   },

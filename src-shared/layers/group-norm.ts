@@ -29,7 +29,7 @@ export const groupNorm = defineLayer({
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
     const x = inputs[0] ?? [];
-    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'GroupNorm expects [H,W,C] or [F]; got {0}', 0);
+    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'expects [H,W,C] or [F]; got {0}', 0);
     if (channels(x) % p.groups !== 0) return fail('groups-mismatch', `channels of {0} (${channels(x)}) are not divisible by groups ${p.groups}`, 0);
     return ok(x);
   },

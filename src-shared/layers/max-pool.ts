@@ -27,10 +27,10 @@ export const maxPool = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('MaxPool', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const x = inputs[0] ?? [];
-    const out = windowOut('MaxPool', x, p.pool, p.stride, p.padding);
+    const out = windowOut(x, p.pool, p.stride, p.padding);
     return out.ok ? ok([out.h, out.w, channels(x)]) : out.result;
   },
   cost: () => ({ params: 0, flops: 0 }),

@@ -37,7 +37,7 @@ export const pad = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('Pad', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const [h = 0, w = 0, c = 0] = inputs[0] ?? [];
     return ok([h + p.top + p.bottom, w + p.left + p.right, c + p.channelsBefore + p.channelsAfter]);

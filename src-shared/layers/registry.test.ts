@@ -76,7 +76,32 @@ describe.each(layerDefs.map((d) => [d.kind, d] as const))('layer %s', (_kind, de
     expect(ys[0]!.shape).toEqual([batch, ...expected.shape]);
     expect(Array.from(ys[0]!.dataSync()).every(Number.isFinite)).toBe(true);
     tf.dispose([...xs, ...ys]);
-    model.dispose?.();
+    model.dispose();
+  });
+
+  it('saves and loads back through tfjs serialization (custom layers are registered)', async () => {
+    const { inputs } = def.example;
+    const symIn = inputs.map((s: Shape, i) => tf.input({ shape: [...s], name: `in${i}` }));
+    const out = def.build?.(tf, params, 'node_under_test', symIn, ctx);
+    if (!out) throw new Error('no output');
+    const model = tf.model({ inputs: symIn.length > 0 ? symIn : [out], outputs: out });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    if (!artifacts) throw new Error('not saved');
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    const shapes = symIn.length > 0 ? inputs : [out.shape.slice(1) as number[]];
+    const xs = shapes.map((s) => tf.randomNormal([1, ...s]));
+    const a = model.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
+    const b = loaded.predict(xs.length === 1 ? xs[0]! : xs) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([...xs, a, b]);
+    model.dispose();
+    loaded.dispose();
   });
 });
 

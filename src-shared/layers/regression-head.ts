@@ -28,7 +28,7 @@ export const regressionHead = defineLayer({
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
     const x = inputs[0] ?? [];
-    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'RegressionHead expects [F] or [H,W,C]; got {0}', 0);
+    if (x.length !== 1 && x.length !== 3) return fail('bad-rank', 'expects [F] or [H,W,C]; got {0}', 0);
     return ok([...x.slice(0, -1), p.outputs]);
   },
   cost(inputs, _output, p) {

@@ -21,7 +21,7 @@ export const segmentationHead = defineLayer({
   ui: { classes: { label: 'Classes', help: '1 = a binary mask (sigmoid)', min: 1, max: 10_000, step: 1 } },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('SegmentationHead', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const [h = 0, w = 0] = inputs[0] ?? [];
     return ok([h, w, p.classes]);

@@ -25,7 +25,7 @@ export const upsample = defineLayer({
   },
   arity: { min: 1, max: 1 },
   inferShape(inputs, p) {
-    const bad = needSpatial('Upsample', inputs);
+    const bad = needSpatial(inputs);
     if (bad) return bad;
     const [h = 0, w = 0, c = 0] = inputs[0] ?? [];
     return ok([h * p.factor, w * p.factor, c]);

@@ -59,19 +59,19 @@ export function renderIssue(message: string, inputs: readonly (Shape | null)[], 
 }
 
 /** Requires input `port` to be a feature map [H, W, C]. */
-export function needSpatial(kind: string, inputs: readonly Shape[], port = 0): InferResult | null {
+export function needSpatial(inputs: readonly Shape[], port = 0): InferResult | null {
   const s = inputs[port];
   if (!s || s.length !== 3) {
-    return fail('expects-feature-map', `${kind} expects a feature map [H,W,C]; got ${inp(port)}`, port);
+    return fail('expects-feature-map', `expects a feature map [H,W,C]; got ${inp(port)}`, port);
   }
   return null;
 }
 
 /** Requires input `port` to be flat features [F]. */
-export function needFlat(kind: string, inputs: readonly Shape[], port = 0): InferResult | null {
+export function needFlat(inputs: readonly Shape[], port = 0): InferResult | null {
   const s = inputs[port];
   if (!s || s.length !== 1) {
-    return fail('expects-flat', `${kind} expects flat features [F]; got ${inp(port)} — insert GlobalAvgPool or Flatten before it`, port);
+    return fail('expects-flat', `expects flat features [F]; got ${inp(port)} — insert GlobalAvgPool or Flatten before it`, port);
   }
   return null;
 }
@@ -91,7 +91,6 @@ export function convOut(n: number, kernel: number, stride: number, padding: Padd
 
 /** Spatial output of a windowed op on [H, W, ·], or an issue when the window does not fit. */
 export function windowOut(
-  kind: string,
   input: Shape,
   kernel: number,
   stride: number,
@@ -107,7 +106,7 @@ export function windowOut(
     const pad = padding === 'same' ? 'same' : padding === 'valid' ? 'valid' : `explicit ${padding}`;
     return {
       ok: false,
-      result: fail('window-too-large', `${kind} window ${what} does not fit input ${inp(0)} with ${pad} padding — use padding same or a smaller kernel`, 0),
+      result: fail('window-too-large', `window ${what} does not fit input ${inp(0)} with ${pad} padding — use padding same or a smaller kernel`, 0),
     };
   }
   return { ok: true, h, w };
