@@ -8,7 +8,13 @@ import { z } from 'zod';
  */
 export const CURRENT_SCHEMA_VERSION = 1;
 
-export const NodeId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : -');
+export const NodeId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : -')
+  // zod drops a record keyed __proto__ silently: the node would vanish on reload.
+  .refine((id) => id !== '__proto__', 'the id __proto__ is reserved');
 export type NodeId = z.infer<typeof NodeId>;
 export const EdgeId = NodeId;
 export type EdgeId = z.infer<typeof EdgeId>;
