@@ -199,6 +199,17 @@ describe('structural diagnostics', () => {
     expect(diags(buildGraph(IN, () => undefined)).map((d) => d.code)).toEqual(['empty-graph']);
   });
 
+  it('ids that are Object.prototype names are ordinary ids', () => {
+    const doc = buildGraph(IN, (b) => {
+      const x = b.add('Input', {}, { id: 'constructor' });
+      const r = b.chain(x, ['GlobalAvgPool', {}, 'gap'], ['ClassificationHead', {}, 'head']);
+      b.connect(r, 'toString', 0);
+    });
+    const d = only({ ...doc, nodes: { ...doc.nodes } }, 'dangling-edge');
+    expect(d.message).toMatch(/its target "toString" is missing$/);
+    expect(inferShapes(doc).nodes.get('constructor')?.shape).toEqual([32, 32, 3]);
+  });
+
   it('validate sums up; helpers order and count', () => {
     const doc = net((b, x) => b.chain(x, ['Conv2D', { filters: 8 }, 'c']));
     expect(validate(doc).ok).toBe(true);

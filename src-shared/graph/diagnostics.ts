@@ -3,6 +3,7 @@ import { fmtShape, renderIssue } from '../layers/lib/shape.js';
 import type { AnyLayerDef } from '../layers/registry.js';
 import type { LayerIssue, Shape } from '../layers/types.js';
 import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
+import { getId } from './records.js';
 
 /**
  * Located, actionable diagnostics (ARCHITECTURE.md principle 3). Every diagnostic names its node
@@ -78,7 +79,7 @@ export function nodeTitle(node: Pick<GraphNode, 'id' | 'label' | 'kind'>): strin
 }
 
 function sourceName(doc: GraphDocument, id: NodeId): string {
-  const n = doc.nodes[id];
+  const n = getId(doc.nodes, id);
   return n ? nodeName(n) : id;
 }
 
@@ -195,8 +196,8 @@ export function internalError(node: GraphNode, err: unknown): Diagnostic {
 // ---- graph-level diagnostics ----
 
 export function danglingEdge(doc: GraphDocument, edge: GraphEdge): Diagnostic {
-  const src = doc.nodes[edge.source];
-  const dst = doc.nodes[edge.target];
+  const src = getId(doc.nodes, edge.source);
+  const dst = getId(doc.nodes, edge.target);
   const missing = !src && !dst ? `both ends ("${edge.source}", "${edge.target}") are missing` : !src ? `its source "${edge.source}" is missing` : `its target "${edge.target}" is missing`;
   const at = dst ?? src;
   return {
@@ -211,7 +212,7 @@ export function danglingEdge(doc: GraphDocument, edge: GraphEdge): Diagnostic {
 export function cycle(doc: GraphDocument, ids: readonly NodeId[], edgeIds: readonly EdgeId[]): Diagnostic {
   const first = ids[0];
   const names = [...ids, ...(first !== undefined ? [first] : [])].map((id) => `"${sourceName(doc, id)}"`).join(' → ');
-  const node = first !== undefined ? doc.nodes[first] : undefined;
+  const node = first !== undefined ? getId(doc.nodes, first) : undefined;
   return {
     severity: 'error',
     code: 'cycle',

@@ -22,6 +22,7 @@ import {
 import { computeCost, type NodeCost } from './cost.js';
 import type { GraphDiff } from './diff.js';
 import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
+import { getId } from './records.js';
 import { buildIndex, inputsOf, outputsOf, topoOrder, updateIndex, type GraphIndex } from './topo.js';
 
 /**
@@ -172,7 +173,7 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
     return out;
   }
   for (const e of Object.values(doc.edges)) {
-    if (doc.nodes[e.source] === undefined || doc.nodes[e.target] === undefined) out.push(danglingEdge(doc, e));
+    if (getId(doc.nodes, e.source) === undefined || getId(doc.nodes, e.target) === undefined) out.push(danglingEdge(doc, e));
   }
   if (cycleIds && cycleIds.length > 0) {
     const members = new Set(cycleIds);
@@ -195,7 +196,7 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
     if (info?.def?.category === 'Output') hasHead = true;
   }
   if (inputNodes.length === 0) {
-    const first = doc.nodes[order[0] ?? ids[0] ?? ''];
+    const first = getId(doc.nodes, order[0] ?? ids[0] ?? '');
     if (first) out.push(noInput(first));
   } else if (inputNodes.length > 1) out.push(multipleInputs(inputNodes));
 
@@ -240,7 +241,7 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
     const pieces = new Map<number, GraphNode[]>();
     for (let i = 0; i < ids.length; i++) {
       const root = find(i);
-      const node = doc.nodes[ids[i] as NodeId] as GraphNode;
+      const node = getId(doc.nodes, ids[i] as NodeId) as GraphNode;
       const list = pieces.get(root);
       if (list) list.push(node);
       else pieces.set(root, [node]);
@@ -277,7 +278,7 @@ export function inferShapes(doc: GraphDocument): ShapeAnalysis {
   const ctx = ctxOf(doc);
   const nodes = new Map<NodeId, NodeInfo>();
   const shapeOf = (id: NodeId): Shape | null => nodes.get(id)?.shape ?? null;
-  for (const id of topo.order) nodes.set(id, evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf));
+  for (const id of topo.order) nodes.set(id, evaluate(doc, ctx, getId(doc.nodes, id) as GraphNode, inputsOf(index, id), shapeOf));
   evaluateBlocked(doc, ctx, index, topo.blocked, topo.cycle, nodes);
   return {
     doc,
@@ -298,7 +299,7 @@ function evaluateBlocked(doc: GraphDocument, ctx: InferContext, index: GraphInde
   const onCycle = new Set(cycleIds ?? []);
   const shapeOf = (id: NodeId): Shape | null => (blockedSet.has(id) ? null : (nodes.get(id)?.shape ?? null));
   for (const id of blocked) {
-    const info = evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf);
+    const info = evaluate(doc, ctx, getId(doc.nodes, id) as GraphNode, inputsOf(index, id), shapeOf);
     nodes.set(id, onCycle.has(id) && info.status === 'blocked' ? { ...info, status: 'error' } : info);
   }
 }
@@ -333,8 +334,8 @@ function changesByIdentity(prev: GraphDocument, doc: GraphDocument): Changes & {
   if (prev.nodes !== doc.nodes) {
     let common = 0;
     for (const id in doc.nodes) {
-      const to = doc.nodes[id] as GraphNode;
-      const from = prev.nodes[id];
+      const to = getId(doc.nodes, id) as GraphNode;
+      const from = getId(prev.nodes, id);
       if (from !== undefined) common++;
       else structural = true;
       if (from !== to && semanticChange(from, to)) {
@@ -346,17 +347,17 @@ function changesByIdentity(prev: GraphDocument, doc: GraphDocument): Changes & {
   }
   if (prev.edges !== doc.edges) {
     for (const id in doc.edges) {
-      const to = doc.edges[id] as GraphEdge;
-      const from = prev.edges[id];
+      const to = getId(doc.edges, id) as GraphEdge;
+      const from = getId(prev.edges, id);
       if (from === to) continue;
       structural = true;
       seeds.add(to.target);
       if (from) seeds.add(from.target);
     }
     for (const id in prev.edges) {
-      if (doc.edges[id] === undefined) {
+      if (getId(doc.edges, id) === undefined) {
         structural = true;
-        seeds.add((prev.edges[id] as GraphEdge).target);
+        seeds.add((getId(prev.edges, id) as GraphEdge).target);
       }
     }
   }
@@ -462,7 +463,7 @@ export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: Graph
   const inputChanged = prev.doc.input !== doc.input && (prev.doc.input.height !== doc.input.height || prev.doc.input.width !== doc.input.width || prev.doc.input.channels !== doc.input.channels);
   if (inputChanged) {
     for (const [id, info] of prev.nodes) if (info.node.kind === 'Input') seeds.add(id);
-    for (const id of seeds) if (!doc.nodes[id]) seeds.delete(id);
+    for (const id of seeds) if (!getId(doc.nodes, id)) seeds.delete(id);
   }
 
   let order = prev.order;
@@ -476,11 +477,11 @@ export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: Graph
   }
   // Nodes on / after a cycle are redone every time (rare: edits refuse to make cycles), and so is
   // every node that was blocked before (it may be orderable now).
-  for (const id of prev.blocked) if (doc.nodes[id]) seeds.add(id);
+  for (const id of prev.blocked) if (getId(doc.nodes, id)) seeds.add(id);
 
   const ctx = ctxOf(doc);
   const nodes = new Map(prev.nodes);
-  if (structural) for (const id of prev.nodes.keys()) if (!doc.nodes[id]) nodes.delete(id);
+  if (structural) for (const id of prev.nodes.keys()) if (!getId(doc.nodes, id)) nodes.delete(id);
 
   const blockedSet = blocked.length > 0 ? new Set(blocked) : null;
   const pos = positionsOf(order);
@@ -499,7 +500,7 @@ export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: Graph
   for (let p = heap.pop(); p !== undefined; p = heap.pop()) {
     const id = order[p] as NodeId;
     const before = nodes.get(id);
-    const info = evaluate(doc, ctx, doc.nodes[id] as GraphNode, inputsOf(index, id), shapeOf);
+    const info = evaluate(doc, ctx, getId(doc.nodes, id) as GraphNode, inputsOf(index, id), shapeOf);
     evaluated++;
     nodes.set(id, info);
     if (!before || !sameOutput(before, info)) for (const e of outputsOf(index, id)) enqueue(e.target);
@@ -555,7 +556,7 @@ export function shapeOf(analysis: ShapeAnalysis, nodeId: NodeId): Shape | null {
 
 /** The shape carried by an edge: its source's output shape (null when unknown). */
 export function edgeShape(analysis: ShapeAnalysis, edgeId: EdgeId): Shape | null {
-  const e = analysis.doc.edges[edgeId];
+  const e = getId(analysis.doc.edges, edgeId);
   return e ? shapeOf(analysis, e.source) : null;
 }
 

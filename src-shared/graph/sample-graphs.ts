@@ -1,5 +1,6 @@
 import { CURRENT_SCHEMA_VERSION } from './document.js';
 import type { EdgeId, GraphDocument, GraphEdge, GraphNode, InputSpec, NodeId } from './document.js';
+import { newRecords } from './records.js';
 
 /**
  * Small hand-built documents for tests and benches of the shape engine (not the templates, which
@@ -17,8 +18,8 @@ export interface GraphBuilder {
 }
 
 export function buildGraph(input: InputSpec, fill: (b: GraphBuilder) => void, name = 'test'): GraphDocument {
-  const nodes: Record<NodeId, GraphNode> = {};
-  const edges: Record<EdgeId, GraphEdge> = {};
+  const nodes = newRecords<GraphNode>();
+  const edges = newRecords<GraphEdge>();
   let n = 0;
   let e = 0;
   const b: GraphBuilder = {
@@ -45,7 +46,7 @@ export function buildGraph(input: InputSpec, fill: (b: GraphBuilder) => void, na
     },
   };
   fill(b);
-  return { schemaVersion: CURRENT_SCHEMA_VERSION, meta: { name }, input, nodes, edges, groups: {} };
+  return { schemaVersion: CURRENT_SCHEMA_VERSION, meta: { name }, input, nodes, edges, groups: newRecords() };
 }
 
 /** One post-activation basic block (conv-BN-ReLU-conv-BN, add, ReLU), option-A shortcut when the size changes. */
