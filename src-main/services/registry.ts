@@ -1,5 +1,6 @@
-import { Dispatcher, systemService } from '../../src-shared/api/index.js';
+import { Dispatcher, projectsService, systemService } from '../../src-shared/api/index.js';
 import type { HostMode } from '../../src-shared/api/index.js';
+import { createProjectsService } from './store/projects-service.js';
 import { createSystemService } from './system.js';
 
 export interface BackendOptions {
@@ -26,5 +27,10 @@ export function createBackend(o: BackendOptions): Dispatcher {
       services: () => d.provided(),
     }),
   );
+  // The store opens on the first projects call: a store that cannot open (read-only or full
+  // disk, newer schema) fails those calls with one line and a notice, and the backend still starts.
+  // Long-running hosts watch for saves made by another process on the same data folder.
+  const projects = createProjectsService({ dataDir: o.dataDir, dispatcher: d, watchIntervalMs: o.mode === 'cli' ? null : 1000 });
+  d.provide(projectsService, projects.impl);
   return d;
 }
