@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version.js';
 import { registerInfo } from './info.js';
+import { registerProjects } from './projects.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { CliError, processIo } from './output.js';
@@ -22,6 +23,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerStart(program, io);
   registerServe(program, io);
   registerInfo(program, io);
+  registerProjects(program, io);
   return program;
 }
 
