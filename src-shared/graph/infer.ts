@@ -165,51 +165,67 @@ function evaluate(doc: GraphDocument, ctx: InferContext, node: GraphNode, incomi
 // ---------------------------------------------------------------------------------------------
 // graph-level checks
 
-function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly NodeId[] | null, order: readonly NodeId[], nodes: ReadonlyMap<NodeId, NodeInfo>): Diagnostic[] {
+/**
+ * Diagnostics about the whole graph. Walks the index and the analysis (never enumerates the
+ * document's records but once, to spot dangling edges), in topological order, so a full pass and
+ * an incremental one list them identically.
+ */
+function graphLevel(
+  doc: GraphDocument,
+  index: GraphIndex,
+  cycleIds: readonly NodeId[] | null,
+  order: readonly NodeId[],
+  blocked: readonly NodeId[],
+  nodes: ReadonlyMap<NodeId, NodeInfo>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ids = Object.keys(doc.nodes);
+  const ids = blocked.length > 0 ? [...order, ...blocked] : order;
   if (ids.length === 0) {
     out.push(emptyGraph());
     return out;
   }
-  for (const e of Object.values(doc.edges)) {
-    if (getId(doc.nodes, e.source) === undefined || getId(doc.nodes, e.target) === undefined) out.push(danglingEdge(doc, e));
+  // dangling edges: the index leaves them out, so only look when the counts differ
+  let indexed = 0;
+  for (const list of index.incoming.values()) indexed += list.length;
+  const edgeIds = Object.keys(doc.edges);
+  if (edgeIds.length !== indexed) {
+    for (const id of edgeIds) {
+      const e = doc.edges[id] as GraphEdge;
+      if (getId(doc.nodes, e.source) === undefined || getId(doc.nodes, e.target) === undefined) out.push(danglingEdge(doc, e));
+    }
   }
   if (cycleIds && cycleIds.length > 0) {
     const members = new Set(cycleIds);
-    const edgeIds: EdgeId[] = [];
+    const cycleEdges: EdgeId[] = [];
     for (let i = 0; i < cycleIds.length; i++) {
       const from = cycleIds[i] as NodeId;
       const to = cycleIds[(i + 1) % cycleIds.length] as NodeId;
       const e = outputsOf(index, from).find((x) => x.target === to && members.has(x.target));
-      if (e) edgeIds.push(e.id);
+      if (e) cycleEdges.push(e.id);
     }
-    out.push(cycleDiagnostic(doc, cycleIds, edgeIds));
+    out.push(cycleDiagnostic(doc, cycleIds, cycleEdges));
   }
 
-  // inputs and heads
+  // inputs, heads, sinks (nodes whose output nothing uses; heads are meant to be sinks)
   const inputNodes: GraphNode[] = [];
   let hasHead = false;
-  for (const id of ids) {
-    const info = nodes.get(id);
-    if (info?.def?.kind === 'Input') inputNodes.push(info.node);
-    if (info?.def?.category === 'Output') hasHead = true;
-  }
-  if (inputNodes.length === 0) {
-    const first = getId(doc.nodes, order[0] ?? ids[0] ?? '');
-    if (first) out.push(noInput(first));
-  } else if (inputNodes.length > 1) out.push(multipleInputs(inputNodes));
-
-  // sinks: nodes whose output nothing uses (heads are meant to be sinks)
   let lastSink: GraphNode | undefined;
   const sinks: GraphNode[] = [];
-  for (const id of order.length > 0 ? order : ids) {
-    if (outputsOf(index, id).length > 0) continue;
+  for (const id of ids) {
     const info = nodes.get(id);
-    if (!info || info.def?.category === 'Output') continue;
-    lastSink = info.node;
-    sinks.push(info.node);
+    if (!info) continue;
+    const category = info.def?.category;
+    if (category === 'Input') inputNodes.push(info.node);
+    if (category === 'Output') hasHead = true;
+    else if (outputsOf(index, id).length === 0) {
+      lastSink = info.node;
+      sinks.push(info.node);
+    }
   }
+  if (inputNodes.length === 0) {
+    const first = nodes.get(ids[0] as NodeId)?.node;
+    if (first) out.push(noInput(first));
+  } else if (inputNodes.length > 1) out.push(multipleInputs(inputNodes));
   if (!hasHead) out.push(noOutputHead(lastSink));
 
   // weakly connected pieces (union-find over array slots); the piece with the first Input (or the largest) is the network
@@ -226,22 +242,24 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
     return x;
   };
   let pieceCount = ids.length;
-  for (const e of Object.values(doc.edges)) {
-    const s = slot.get(e.source);
-    const t = slot.get(e.target);
-    if (s === undefined || t === undefined) continue;
-    const a = find(s);
-    const b = find(t);
-    if (a !== b) {
-      parent[a] = b;
-      pieceCount--;
+  for (let i = 0; i < ids.length; i++) {
+    for (const e of inputsOf(index, ids[i] as NodeId)) {
+      const s = slot.get(e.source);
+      if (s === undefined) continue;
+      const a = find(s);
+      const b = find(i);
+      if (a !== b) {
+        parent[a] = b;
+        pieceCount--;
+      }
     }
   }
   if (pieceCount > 1) {
     const pieces = new Map<number, GraphNode[]>();
     for (let i = 0; i < ids.length; i++) {
+      const node = nodes.get(ids[i] as NodeId)?.node;
+      if (!node) continue;
       const root = find(i);
-      const node = getId(doc.nodes, ids[i] as NodeId) as GraphNode;
       const list = pieces.get(root);
       if (list) list.push(node);
       else pieces.set(root, [node]);
@@ -259,7 +277,7 @@ function graphLevel(doc: GraphDocument, index: GraphIndex, cycleIds: readonly No
     }
     for (const [root, list] of pieces) if (root !== main) out.push(disconnected(list, pieces.size));
   }
-  // unused outputs: only where a head exists elsewhere, or the sink is not the obvious last node
+  // unused outputs: every sink but the obvious last node of a network that has no head yet
   for (const s of sinks) if (hasHead || s !== lastSink) out.push(unusedOutput(s));
   return out;
 }
@@ -287,7 +305,7 @@ export function inferShapes(doc: GraphDocument): ShapeAnalysis {
     blocked: topo.blocked,
     cycle: topo.cycle,
     nodes,
-    graphDiagnostics: graphLevel(doc, index, topo.cycle, topo.order, nodes),
+    graphDiagnostics: graphLevel(doc, index, topo.cycle, topo.order, topo.blocked, nodes),
     evaluated: Object.keys(doc.nodes).length,
   };
 }
@@ -510,7 +528,7 @@ export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: Graph
     evaluated += blocked.length;
   }
 
-  const graphDiagnostics = structural || changes.renamed || inputChanged || blocked.length > 0 ? graphLevel(doc, index, cycleIds, order, nodes) : prev.graphDiagnostics;
+  const graphDiagnostics = structural || changes.renamed || inputChanged || blocked.length > 0 ? graphLevel(doc, index, cycleIds, order, blocked, nodes) : prev.graphDiagnostics;
   return { doc, index, order, blocked, cycle: cycleIds, nodes, graphDiagnostics, evaluated };
 }
 
