@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument, GraphEdge, NodeId } from './document.js';
-import { diagnosticsOf, edgeShape, inferShapes, isValid, revalidate, shapeOf, shapesRecord, type ShapeAnalysis } from './infer.js';
+import { checkConnection, diagnosticsOf, edgeShape, inferShapes, isValid, revalidate, shapeOf, shapesRecord, type ShapeAnalysis } from './infer.js';
 import { addNode, connect, disconnect, insertBetween, removeNodes, setInput, updateNode, type OpResult } from './ops.js';
 import { buildGraph, cifarResNet, largeResidualChain } from './sample-graphs.js';
 
@@ -203,5 +203,29 @@ describe('revalidate', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('checkConnection (the canvas\'s isValidConnection)', () => {
+  const doc = buildGraph({ height: 32, width: 32, channels: 3 }, (b) => {
+    const x = b.add('Input', {}, { id: 'in' });
+    b.chain(x, ['Conv2D', { filters: 16, stride: 2 }], ['ReLU', {}, 'r']);
+    b.add('Add', {}, { id: 'add' });
+    b.add('Conv2D', { filters: 8 }, { id: 'lonely' });
+    b.connect('in', 'add', 0);
+  });
+  const a = inferShapes(doc);
+  const r = Object.values(doc.nodes).find((n) => n.label === 'r')?.id ?? '';
+
+  it('previews the shape or names the mismatch', () => {
+    expect(checkConnection(a, 'in', 'lonely', 0)).toEqual({ ok: true, shape: [32, 32, 8] });
+    expect(checkConnection(a, r, 'add', 1)).toEqual({ ok: false, code: 'merge-shape-mismatch', message: 'Add "add": inputs differ — [32,32,3] from "in" vs [16,16,16] from "r"' });
+    expect(checkConnection(a, 'in', 'add', 1)).toEqual({ ok: true, shape: [32, 32, 3] });
+  });
+  it('refuses cycles and ports beyond the arity; cannot tell without the other inputs', () => {
+    expect(checkConnection(a, r, 'in', 0).ok).toBe(false);
+    expect(checkConnection(a, r, r, 0)).toMatchObject({ ok: false, code: 'cycle' });
+    expect(checkConnection(a, 'in', 'lonely', 1)).toMatchObject({ ok: false, code: 'too-many-inputs', message: 'Conv2D "lonely" takes 1 input' });
+    expect(checkConnection(a, 'in', 'add', 3)).toEqual({ ok: true, shape: null });
   });
 });

@@ -1,3 +1,4 @@
+import { fmtShape, renderIssue } from '../layers/lib/shape.js';
 import { getLayer, layerKinds, type AnyLayerDef } from '../layers/registry.js';
 import type { InferContext, Shape } from '../layers/types.js';
 import {
@@ -10,6 +11,8 @@ import {
   layerIssue,
   missingInput,
   multipleInputs,
+  nodeName,
+  nodeTitle,
   noInput,
   noOutputHead,
   portConflict,
@@ -23,7 +26,7 @@ import { computeCost, type NodeCost } from './cost.js';
 import type { GraphDiff } from './diff.js';
 import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
 import { getId } from './records.js';
-import { buildIndex, inputsOf, outputsOf, topoOrder, updateIndex, type GraphIndex } from './topo.js';
+import { buildIndex, findPath, inputsOf, outputsOf, topoOrder, updateIndex, type GraphIndex } from './topo.js';
 
 /**
  * The shape engine: the output shape of every node, in topological order, with located
@@ -583,4 +586,50 @@ export function shapesRecord(analysis: ShapeAnalysis): Record<NodeId, Shape | nu
   const out: Record<NodeId, Shape | null> = {};
   for (const [id, info] of analysis.nodes) out[id] = info.shape;
   return out;
+}
+
+export type ConnectionCheck =
+  /** The edge fits; `shape` is the target's output with it, or null when that cannot be told yet (other inputs missing, source without a shape). */
+  | { readonly ok: true; readonly shape: Shape | null }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/**
+ * Would an edge source → target's input `port` be valid? For the canvas's `isValidConnection` and
+ * a preview of the resulting shape while dragging: refuses cycles, ports beyond the kind's arity
+ * and shapes the kind's own inferShape refuses (message names the shapes, as diagnostics do).
+ * An occupied port counts as replaced. Pure; O(nodes) for the cycle check.
+ */
+export function checkConnection(analysis: ShapeAnalysis, source: NodeId, target: NodeId, port: number): ConnectionCheck {
+  const doc = analysis.doc;
+  const src = getId(doc.nodes, source);
+  const dst = getId(doc.nodes, target);
+  if (!src || !dst) return { ok: false, code: 'not-found', message: `no node "${!src ? source : target}"` };
+  if (source === target || findPath(analysis.index, target, source) !== null) {
+    return { ok: false, code: 'cycle', message: `connecting ${nodeTitle(src)} to ${nodeTitle(dst)} would make a cycle` };
+  }
+  const def = getLayer(dst.kind);
+  if (!def) return { ok: false, code: 'unknown-kind', message: `${nodeTitle(dst)}: unknown layer kind "${dst.kind}"` };
+  if (def.arity.max !== null && port >= def.arity.max) {
+    const max = def.arity.max;
+    return { ok: false, code: 'too-many-inputs', message: `${nodeTitle(dst)} takes ${max === 0 ? 'no inputs' : `${max} input${max === 1 ? '' : 's'}`}` };
+  }
+  const info = analysis.nodes.get(target);
+  const byPort = new Map<number, { shape: Shape | null; name: string }>();
+  for (const e of inputsOf(analysis.index, target)) {
+    const n = getId(doc.nodes, e.source);
+    byPort.set(e.targetPort, { shape: analysis.nodes.get(e.source)?.shape ?? null, name: n ? nodeName(n) : e.source });
+  }
+  byPort.set(port, { shape: analysis.nodes.get(source)?.shape ?? null, name: nodeName(src) });
+  const needed = Math.max(def.arity.min, Math.max(...byPort.keys()) + 1);
+  const shapes: Shape[] = [];
+  for (let p = 0; p < needed; p++) {
+    const s = byPort.get(p)?.shape;
+    if (!s) return { ok: true, shape: null };
+    shapes.push(s);
+  }
+  if (!info?.params) return { ok: true, shape: null };
+  const r = def.inferShape(shapes, info.params, { input: doc.input });
+  if (r.ok) return { ok: true, shape: r.shape };
+  const message = renderIssue(r.issue.message, shapes, (p) => `${fmtShape(shapes[p])} from "${byPort.get(p)?.name ?? '?'}"`);
+  return { ok: false, code: r.issue.code, message: `${nodeTitle(dst)}: ${message}` };
 }
