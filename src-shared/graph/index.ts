@@ -7,3 +7,8 @@ export * from './topo.js';
 export * from './integrity.js';
 export * from './records.js';
 export * from './migrations.js';
+export * from './infer.js';
+export * from './diagnostics.js';
+export * from './cost.js';
+export * from './layout.js';
+export * from './fix-types.js';
