@@ -1,8 +1,8 @@
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import type { DocumentDiff, FieldChange, RecordRef, RecordsDiff } from '../../../src-shared/api/services/projects.js';
-import { canonicalJson } from './canonical.js';
+import { deepEqual } from '../../../src-shared/graph/canonical.js';
 
-const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
+const same = (a: unknown, b: unknown): boolean => deepEqual(a, b);
 
 function change(field: string, before: unknown, after: unknown): FieldChange {
   const c: FieldChange = { field };

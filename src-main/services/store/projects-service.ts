@@ -9,7 +9,7 @@ import { diffDocuments } from './diff.js';
 import { checkDocument, documentText, exportFileName, parseDocumentText } from './documents.js';
 import { StoreError } from './errors.js';
 import { DB_FILE } from './open.js';
-import { Store } from './store.js';
+import { Store, clip } from './store.js';
 import type { StoreOptions } from './store.js';
 
 type ChangeKind = 'created' | 'saved' | 'renamed' | 'trashed' | 'restored' | 'deleted' | 'version';
@@ -252,7 +252,7 @@ export function createProjectsService(o: ProjectsServiceOptions): ProjectsBacken
       use((s) => {
         const { document, migratedFrom } = parseDocumentText(input.text);
         const fromMeta = document.meta.name.trim();
-        const name = (input.name ?? (fromMeta !== '' ? fromMeta : 'Imported network')).slice(0, 200);
+        const name = clip(input.name ?? (fromMeta !== '' ? fromMeta : 'Imported network'), 200);
         const project = s.createProject(name, document);
         own(s, project.id);
         changed(project.id, project.revision, by(ctx), 'created');

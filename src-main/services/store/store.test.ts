@@ -341,7 +341,8 @@ describe('projects', () => {
     expect(s.readWorkingCopy(d.id).document).toEqual(s.readWorkingCopy(a.id).document);
     expect(s.listVersions(d.id)).toEqual([]);
     expect(s.duplicateProject(a.id, 'Other').name).toBe('Other');
-    expect(s.duplicateProject(a.id, 'x'.repeat(200)).name).toHaveLength(200);
+    const long = s.createProject('x'.repeat(192) + '\u{1F600}' + 'y'.repeat(6), chainDocument(1));
+    expect(s.duplicateProject(long.id).name).toBe('x'.repeat(192) + ' (copy)');
   });
 
   it('deletes for good (cascading) and empties the trash', () => {

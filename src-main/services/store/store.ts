@@ -90,10 +90,18 @@ function toRun(r: RunRow): RunSummary {
   };
 }
 
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
 /** A name with " (copy)" appended, kept within the 200-character limit. */
 function copyName(name: string): string {
   const suffix = ' (copy)';
-  return name.length + suffix.length <= 200 ? name + suffix : name.slice(0, 200 - suffix.length) + suffix;
+  return clip(name, 200 - suffix.length) + suffix;
 }
 
 /**
