@@ -12,3 +12,4 @@ export * from './diagnostics.js';
 export * from './cost.js';
 export * from './layout.js';
 export * from './fix-types.js';
+export * from './compile.js';
