@@ -11,5 +11,6 @@ export { dialogService, OpenFileReply, SaveFileReply, MAX_OPEN_BYTES } from './s
 export { projectsService, ProjectSummary } from './services/projects.js';
 export { graphService } from './services/graph.js';
 export { trainingService, EngineId, EngineStatus } from './services/training.js';
-export { datasetsService, DatasetInfo } from './services/datasets.js';
+export { datasetsService, DatasetInfo, DatasetSpec, DatasetDescription } from './services/datasets.js';
 export { exportService, ExportTarget } from './services/export.js';
+export { enginesService, EngineProbe, EnginesReport } from './services/engines.js';

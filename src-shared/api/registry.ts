@@ -7,6 +7,7 @@ import { graphService } from './services/graph.js';
 import { trainingService } from './services/training.js';
 import { datasetsService } from './services/datasets.js';
 import { exportService } from './services/export.js';
+import { enginesService } from './services/engines.js';
 
 /** The whole contract between UI and back end: every service, by name. */
 export const contract = {
@@ -18,6 +19,7 @@ export const contract = {
   training: trainingService,
   datasets: datasetsService,
   export: exportService,
+  engines: enginesService,
 } as const;
 
 export type Contract = typeof contract;

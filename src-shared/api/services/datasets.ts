@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { defineService, method } from '../contract.js';
 import { Empty, Id } from '../common.js';
 
+const Shape = z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096), z.number().int().min(1).max(64)]);
+const Path = z.string().min(1).max(4096);
+
 export const DatasetInfo = z.object({
   id: Id,
   name: z.string(),
@@ -14,9 +17,49 @@ export const DatasetInfo = z.object({
   /** Where it was found, or why it is not available and how to get it. */
   detail: z.string(),
 });
+export type DatasetInfo = z.infer<typeof DatasetInfo>;
+
+/**
+ * Which dataset to use, as the CLI's `--dataset` spells it: `fashion-mnist[:PATH]`,
+ * `cifar10:PATH`, `folder:PATH`, `synthetic[:segmentation]`.
+ */
+export const DatasetSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fashion-mnist'), path: Path.optional() }).strict(),
+  z.object({ kind: z.literal('cifar10'), path: Path }).strict(),
+  z.object({ kind: z.literal('folder'), path: Path, shape: Shape.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('synthetic'),
+      task: z.enum(['classification', 'segmentation']).default('classification'),
+      /** The graph's input shape (default 32×32×3). */
+      shape: Shape.optional(),
+      /** The graph's class count (default 10; segmentation: mask classes with background, default 4). */
+      classes: z.number().int().min(2).max(1000).optional(),
+      trainSize: z.number().int().min(1).max(1_000_000).optional(),
+      testSize: z.number().int().min(0).max(1_000_000).optional(),
+      seed: z.number().int().optional(),
+    })
+    .strict(),
+]);
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+
+/** A dataset found and checked (headers and sizes only; nothing is loaded). */
+export const DatasetDescription = DatasetInfo.extend({
+  classNames: z.array(z.string()),
+  /** The folder or file it was read from, or how it is generated. */
+  location: z.string(),
+});
+export type DatasetDescription = z.infer<typeof DatasetDescription>;
 
 export const datasetsService = defineService(
   'datasets',
-  { list: method(Empty, z.object({ datasets: z.array(DatasetInfo) }), 'Datasets found on this machine') },
+  {
+    list: method(Empty, z.object({ datasets: z.array(DatasetInfo) }), 'Datasets found on this machine'),
+    describe: method(
+      z.object({ spec: DatasetSpec }).strict(),
+      DatasetDescription,
+      'Find and check one dataset (a path for CIFAR-10, image folders, or Fashion-MNIST elsewhere); the error names the file at fault',
+    ),
+  },
   {},
 );
