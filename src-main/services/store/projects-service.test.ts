@@ -266,7 +266,7 @@ describe('when the store cannot be used', () => {
     const events: EventFrame[] = [];
     d.onEvent((e) => events.push(e));
     const ctx = { transport: 'in-process' as const, clientId: 't' };
-    expect(await d.call('system', 'info', {}, ctx)).toMatchObject({ services: ['projects', 'system'] });
+    expect(await d.call('system', 'info', {}, ctx)).toMatchObject({ services: expect.arrayContaining(['projects', 'system']) as unknown });
     for (let i = 0; i < 2; i++) {
       const e = await refusal(d.call('projects', 'list', {}, ctx));
       expect(e.code).toBe('failed');
