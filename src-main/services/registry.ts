@@ -2,6 +2,9 @@ import { Dispatcher, projectsService, systemService } from '../../src-shared/api
 import type { HostMode } from '../../src-shared/api/index.js';
 import { createProjectsService } from './store/projects-service.js';
 import { createSystemService } from './system.js';
+import { datasetsService, enginesService } from '../../src-shared/api/index.js';
+import { createDatasetsService } from './datasets/service.js';
+import { createEnginesService } from './engines/service.js';
 
 export interface BackendOptions {
   mode: HostMode;
@@ -32,5 +35,8 @@ export function createBackend(o: BackendOptions): Dispatcher {
   // Long-running hosts watch for saves made by another process on the same data folder.
   const projects = createProjectsService({ dataDir: o.dataDir, dispatcher: d, watchIntervalMs: o.mode === 'cli' ? null : 1000 });
   d.provide(projectsService, projects.impl);
+  // Training engines: probed on the first call (never at startup), then cached.
+  d.provide(enginesService, createEnginesService());
+  d.provide(datasetsService, createDatasetsService({ dataDir: o.dataDir }));
   return d;
 }

@@ -1,9 +1,17 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import sharp from 'sharp';
-import type { OutputInfo } from 'sharp';
+import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { DatasetError } from './types.js';
 import type { ExampleSource, Part } from './types.js';
+
+type SharpFactory = (input: string, options?: SharpOptions) => Sharp;
+let sharpModule: Promise<SharpFactory> | undefined;
+
+/** sharp is a native addon: loaded on first decode, not when the app starts. */
+function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import('sharp').then((m) => m.default as unknown as SharpFactory);
+  return sharpModule;
+}
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
 
@@ -105,6 +113,7 @@ export function openFolder(root: string, o: FolderOptions = {}): Promise<Example
   async function decode(file: string): Promise<Uint8Array> {
     const hit = cache.get(file);
     if (hit !== undefined) return hit;
+    const sharp = await loadSharp();
     let img = sharp(file, { failOn: 'error' }).rotate().resize(w, h, { fit: 'cover' });
     img = c === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
     let data: Buffer;
