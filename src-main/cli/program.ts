@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version.js';
+import { registerDoctor } from './doctor.js';
 import { registerInfo } from './info.js';
 import { registerProjects } from './projects.js';
 import { registerServe } from './serve.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerStart(program, io);
   registerServe(program, io);
   registerInfo(program, io);
+  registerDoctor(program, io);
   registerProjects(program, io);
   return program;
 }

@@ -295,9 +295,9 @@ export function chooseAuto(engines: readonly EngineProbe[]): { engine: EngineId;
       passed.push(`${id}: software adapter, slower than wasm`);
       continue;
     }
-    return { engine: id, reason: passed.length === 0 ? `${id} is the best engine in the order` : `${id}, since ${passed.join('; ')}` };
+    return { engine: id, reason: passed.length === 0 ? 'the first engine in the order' : `passed over ${passed.join('; ')}` };
   }
-  return { engine: 'cpu', reason: `cpu, since nothing else is available (${passed.join('; ')})` };
+  return { engine: 'cpu', reason: `nothing else is available: ${passed.join('; ')}` };
 }
 
 /** Probes every engine (in parallel; each probe is bounded by its own timeout). Never throws. */

@@ -9,7 +9,7 @@ function fakeReport(n: number): ProbeReport {
   return {
     engines: [{ id: 'wasm', label: 'wasm', available: true, detail: `probe ${n}`, tookMs: 1 }],
     auto: 'wasm',
-    autoReason: 'wasm is the best engine in the order',
+    autoReason: 'the first engine in the order',
     probedAt: new Date(0).toISOString(),
   };
 }
