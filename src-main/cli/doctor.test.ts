@@ -41,8 +41,8 @@ describe('skipwire doctor', () => {
     const text = io.outs.join('\n');
     for (const id of ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']) expect(text).toMatch(new RegExp(`^  (yes |no  |slow) ${id} `, 'm'));
     expect(text).toMatch(/^auto trains on: /m);
-    expect(text).toMatch(/^  (yes|no ) fashion-mnist /m);
-    expect(text).toMatch(/^  yes synthetic /m);
+    expect(text).toMatch(/^ {2}(yes|no ) fashion-mnist /m);
+    expect(text).toMatch(/^ {2}yes synthetic /m);
   });
 
   it('formats a software WebGPU adapter as slow, with its fix', () => {
