@@ -4,6 +4,7 @@ import type { GraphDocument, NodeId } from './document.js';
 import { diagnosticsOf, inferShapes, isValid } from './infer.js';
 import type { ShapeAnalysis } from './infer.js';
 import type { Diagnostic } from './diagnostics.js';
+import { expandRepeats } from './repeat.js';
 
 type LayersModel = ReturnType<Tf['model']>;
 
@@ -57,7 +58,11 @@ export function layerNameFor(nodeId: NodeId, taken: Set<string>): string {
  * worker, in tests, and in generated-code checks alike. A graph with errors is refused with its
  * diagnostics; shapes are the shared model's (the compiler adds no shape logic).
  */
-export function compileGraph(tf: Tf, doc: GraphDocument, analysis: ShapeAnalysis = inferShapes(doc)): CompiledGraph {
+export function compileGraph(tf: Tf, source: GraphDocument, sourceAnalysis: ShapeAnalysis = inferShapes(source)): CompiledGraph {
+  if (!isValid(sourceAnalysis)) throw new CompileError(diagnosticsOf(sourceAnalysis));
+  // Repeated blocks are unrolled (copies are named <id>__r<k>); the rest is the document as it is.
+  const doc = Object.values(source.groups).some((g) => g.repeat > 1) ? expandRepeats(source) : source;
+  const analysis = doc === source ? sourceAnalysis : inferShapes(doc);
   if (!isValid(analysis)) throw new CompileError(diagnosticsOf(analysis));
   const taken = new Set<string>();
   const layerNames = new Map<NodeId, string>();

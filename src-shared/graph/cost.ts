@@ -1,3 +1,4 @@
+import { repeatFactors } from './repeat.js';
 import { numel } from '../layers/lib/shape.js';
 import type { AnyLayerDef } from '../layers/registry.js';
 import type { Shape } from '../layers/types.js';
@@ -77,6 +78,8 @@ export function costReport(analysis: ShapeAnalysis): CostReport {
   let nonTrainable = 0;
   let flops = 0;
   let activations = 0;
+  // A node inside a block repeated ×N runs N times (repeat.ts): its costs count N times in the totals.
+  const factors = repeatFactors(analysis.doc);
   const add = (id: NodeId): void => {
     const info = analysis.nodes.get(id);
     const c = info ? nodeCost(info) : null;
@@ -85,10 +88,11 @@ export function costReport(analysis: ShapeAnalysis): CostReport {
       return;
     }
     nodes.set(id, c);
-    params += c.params;
-    nonTrainable += c.nonTrainable;
-    flops += c.flops;
-    activations += c.activations;
+    const f = factors.get(id) ?? 1;
+    params += c.params * f;
+    nonTrainable += c.nonTrainable * f;
+    flops += c.flops * f;
+    activations += c.activations * f;
   };
   for (const id of analysis.order) add(id);
   for (const id of analysis.blocked) add(id);

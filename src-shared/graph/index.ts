@@ -13,3 +13,4 @@ export * from './cost.js';
 export * from './layout.js';
 export * from './fix-types.js';
 export * from './compile.js';
+export * from './repeat.js';

@@ -1,3 +1,4 @@
+import { repeatDiagnostics } from './repeat.js';
 import { fmtShape, renderIssue } from '../layers/lib/shape.js';
 import { getLayer, layerKinds, type AnyLayerDef } from '../layers/registry.js';
 import type { InferContext, Shape } from '../layers/types.js';
@@ -551,6 +552,8 @@ export function diagnosticsOf(analysis: ShapeAnalysis): readonly Diagnostic[] {
       const d = analysis.nodes.get(id)?.diagnostics;
       if (d && d.length > 0) out.push(...d);
     }
+    // Repeated blocks (repeat.ts) depend on shapes and groups: checked here, on every analysis.
+    out.push(...repeatDiagnostics(analysis.doc, (id) => analysis.nodes.get(id)?.shape ?? null));
     cached = out;
     diagnosticsCache.set(analysis, cached);
   }
