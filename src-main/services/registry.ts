@@ -5,6 +5,8 @@ import { createSystemService } from './system.js';
 import { datasetsService, enginesService } from '../../src-shared/api/index.js';
 import { createDatasetsService } from './datasets/service.js';
 import { createEnginesService } from './engines/service.js';
+import { graphService } from '../../src-shared/api/index.js';
+import { createGraphService } from './graph.js';
 
 export interface BackendOptions {
   mode: HostMode;
@@ -38,5 +40,7 @@ export function createBackend(o: BackendOptions): Dispatcher {
   // Training engines: probed on the first call (never at startup), then cached.
   d.provide(enginesService, createEnginesService());
   d.provide(datasetsService, createDatasetsService({ dataDir: o.dataDir }));
+  // Templates and checks: pure functions of the graph model, nothing to open.
+  d.provide(graphService, createGraphService());
   return d;
 }

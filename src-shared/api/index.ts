@@ -9,7 +9,7 @@ export { systemService, SystemInfo, HostMode } from './services/system.js';
 export { shellService, MenuCommand } from './services/shell.js';
 export { dialogService, OpenFileReply, SaveFileReply, MAX_OPEN_BYTES } from './services/dialog.js';
 export { projectsService, ProjectSummary } from './services/projects.js';
-export { graphService } from './services/graph.js';
+export { graphService, TemplateInfo, TemplateOptionInfo, GraphDiagnostic, CheckReply } from './services/graph.js';
 export { trainingService, EngineId, EngineStatus } from './services/training.js';
 export { datasetsService, DatasetInfo, DatasetSpec, DatasetDescription } from './services/datasets.js';
 export { exportService, ExportTarget } from './services/export.js';
