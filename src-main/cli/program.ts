@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version.js';
+import { registerCheck } from './check.js';
 import { registerDoctor } from './doctor.js';
 import { registerInfo } from './info.js';
 import { registerProjects } from './projects.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
+import { registerTemplate } from './template.js';
 import { CliError, processIo } from './output.js';
 import type { Io } from './output.js';
 
@@ -26,6 +28,8 @@ export function buildProgram(io: Io = processIo): Command {
   registerInfo(program, io);
   registerDoctor(program, io);
   registerProjects(program, io);
+  registerTemplate(program, io);
+  registerCheck(program, io);
   return program;
 }
 
