@@ -17,7 +17,7 @@ async function template(args: string[]): Promise<{ code: number; io: ReturnType<
   const file = join(dir, `${args.join('_').replace(/[^A-Za-z0-9_-]/g, '')}.json`);
   const io = capture();
   const code = await run(['template', ...args, '--out', file], io);
-  let doc: Record<string, unknown> | null = null;
+  let doc: Record<string, unknown> | null;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
