@@ -14,3 +14,5 @@ export * from './layout.js';
 export * from './fix-types.js';
 export * from './compile.js';
 export * from './repeat.js';
+export * from './fixes.js';
+export * from './report.js';
