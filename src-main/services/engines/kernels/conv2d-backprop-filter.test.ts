@@ -1,25 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONV_CASES, describeConv } from './conv-cases.js';
-import { adjointDefect, gradients, inputOf, relErr, setupBackends } from './testing.js';
+import { adjointDefect, gradients, inputOf, relErr, setupBackends, withShipped } from './testing.js';
 
 beforeAll(setupBackends);
 
-describe('Conv2DBackpropFilter on wasm', () => {
+describe('Conv2DBackpropFilter on wasm (missing) and cpu (slow)', () => {
   it('is registered (tfjs ships none for wasm)', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 
-  it.each(CONV_CASES.map((c) => [describeConv(c), c] as const))('matches the cpu gradient: %s', async (_name, c) => {
+  it.each(CONV_CASES.map((c) => [describeConv(c), c] as const))("matches tfjs's own cpu gradient: %s", async (_name, c) => {
     const x = inputOf([c.n, c.h, c.w, c.cin], 1);
     const w = inputOf([c.kh, c.kw, c.cin, c.cout], 2);
     const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);
+    const shipped = await withShipped('Conv2DBackpropFilter', 'cpu', () => gradients('cpu', f, [x, w]));
     const cpu = await gradients('cpu', f, [x, w]);
     const wasm = await gradients('wasm', f, [x, w]);
-    const dwCpu = cpu.grads[1] as Float32Array;
+    const reference = shipped.grads[1] as Float32Array;
     const dwWasm = wasm.grads[1] as Float32Array;
     expect(dwWasm.length).toBe(c.kh * c.kw * c.cin * c.cout);
-    expect(relErr(dwWasm, dwCpu)).toBeLessThanOrEqual(1e-4);
+    expect(relErr(dwWasm, reference)).toBeLessThanOrEqual(1e-4);
+    expect(relErr(cpu.grads[1] as Float32Array, reference)).toBeLessThanOrEqual(1e-4);
     // Independent of the cpu backend: the map w -> conv(x, w) is linear, so <conv(x,w), dy> = <w, dW>.
     expect(adjointDefect(w.data, dwWasm, wasm.y, wasm.dy)).toBeLessThanOrEqual(1e-5);
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONV_CASES, describeConv } from './conv-cases.js';
 import { originalKernel } from './index.js';
-import { adjointDefect, gradients, inputOf, relErr, runKernelOn, setupBackends } from './testing.js';
+import { adjointDefect, gradients, inputOf, relErr, runKernelOn, setupBackends, withShipped } from './testing.js';
 
 beforeAll(setupBackends);
 
@@ -49,5 +49,14 @@ describe('Conv2DBackpropInput on wasm (replaces the slow shipped loop)', () => {
     const ref = await runKernelOn('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
     expect(mine.shape).toEqual([2, 8, 8, 4]);
     expect(relErr(mine.data, ref.data)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it("agrees with tfjs's own wasm kernel, which still works when put back (its setup ran at backend start)", async () => {
+    const dy = inputOf([2, 5, 5, 6], 7);
+    const filter = inputOf([3, 3, 4, 6], 8);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 4] };
+    const mine = await runKernelOn('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const shipped = await withShipped('Conv2DBackpropInput', 'wasm', () => runKernelOn('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs));
+    expect(relErr(mine.data, shipped.data)).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -113,7 +113,14 @@ export function replaceKernel(config: KernelConfig): void {
   const existing = getKernel(config.kernelName, config.backendName);
   if (!originals.has(key)) originals.set(key, existing ?? null);
   if (existing !== undefined) unregisterKernel(config.kernelName, config.backendName);
-  registerKernel(config);
+  // tfjs runs a kernel's setupFunc when its backend initializes, and only for kernels registered
+  // then: keep the shipped kernel's setup (e.g. wasm's cwrap of its C function) so that it is
+  // ready when restored, or when our kernel delegates to it.
+  const orig = originals.get(key) ?? undefined;
+  const merged: KernelConfig = { ...config };
+  if (merged.setupFunc === undefined && orig?.setupFunc !== undefined) merged.setupFunc = orig.setupFunc;
+  if (merged.disposeFunc === undefined && orig?.disposeFunc !== undefined) merged.disposeFunc = orig.disposeFunc;
+  registerKernel(merged);
 }
 
 /** The kernel tfjs itself shipped for this backend (before the project replaced it), if any. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerProjectKernels } from './index.js';
+import { registerProjectKernels, restoreKernel } from './index.js';
 
 /**
  * Helpers for the kernel tests: deterministic data, running a gradient on a chosen backend, and
@@ -119,4 +119,14 @@ export function absDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  */
 export function adjointDefect(x: ArrayLike<number>, dx: ArrayLike<number>, y: ArrayLike<number>, dy: ArrayLike<number>): number {
   return Math.abs(dot(y, dy) - dot(x, dx)) / Math.max(absDot(x, dx), absDot(y, dy), 1e-12);
+}
+
+/** Runs `f` with tfjs's own kernel `kernel` on `backend` in place of the project's, then puts ours back. */
+export async function withShipped<T>(kernel: string, backend: 'cpu' | 'wasm', f: () => Promise<T>): Promise<T> {
+  restoreKernel(kernel, backend);
+  try {
+    return await f();
+  } finally {
+    registerProjectKernels(backend);
+  }
 }
