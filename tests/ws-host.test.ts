@@ -40,7 +40,11 @@ describe('WsHost', () => {
     const seen = new Promise((resolve) => host.on('shell', 'menu', resolve));
     backend.emit(shellService, 'menu', { command: 'undo' });
     expect(await seen).toEqual({ command: 'undo' });
-    await expect(host.api.projects.list({})).rejects.toMatchObject({ code: expect.stringMatching(/unavailable|failed/) });
+    // a service error travels back as a ContractError with its code and one-line message
+    await expect(host.api.projects.open({ id: 'no-such-project' })).rejects.toMatchObject({
+      code: expect.stringMatching(/bad-request|failed/),
+      message: expect.stringContaining('no-such-project'),
+    });
     host.close();
   });
 
