@@ -1,6 +1,7 @@
 import { defineLayer, noParams } from './lib/define.js';
 import { fail, inp, numel, ok, sameShape } from './lib/shape.js';
 import { applySymbolic } from './lib/tf.js';
+import { chw, tsApply, tsConfig } from './lib/code.js';
 
 /**
  * Element-wise sum of n ≥ 2 inputs of identical shape: the residual join y = F(x) + x. A mismatch
@@ -26,7 +27,15 @@ export const add = defineLayer({
   cost: (inputs, output) => ({ params: 0, flops: numel(output) * Math.max(inputs.length - 1, 0) }),
   summary: () => '+',
   build: (tf, _p, name, inputs) => applySymbolic(tf, tf.layers.add({ name }), inputs),
-  code: {},
+  code: {
+    typescript: (_p, ctx) => tsApply(`tf.layers.add(${tsConfig(ctx.name, {})})`, ctx.inputs),
+    pytorch: (_p, ctx) => ({ forward: ctx.inputs.join(' + ') }),
+    onnx(_p, ctx) {
+      let y = ctx.inputs[0] ?? '';
+      for (const x of ctx.inputs.slice(1)) y = ctx.node('Add', [y, x], chw(ctx.outputShape));
+      return y;
+    },
+  },
   // Hand count: 4·4·8 = 128 elements, 2 inputs → 128 adds.
   example: { inputs: [[4, 4, 8], [4, 4, 8]], output: [4, 4, 8], cost: { params: 0, flops: 128 } },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineLayer, perElement } from './lib/define.js';
 import { channels, fail, num, ok } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
+import { chw, isSpatial, numLit, pyCall, tsApply, tsConfig, weight } from './lib/code.js';
 
 const params = z.object({
   momentum: num(0, 1, 0.9),
@@ -40,7 +41,31 @@ export const batchNorm = defineLayer({
   },
   summary: () => '',
   build: (tf, p, name, inputs) => applySymbolic(tf, tf.layers.batchNormalization({ name, axis: -1, momentum: p.momentum, epsilon: p.epsilon }), first(inputs)),
-  code: {},
+  code: {
+    typescript: (p, ctx) => tsApply(`tf.layers.batchNormalization(${tsConfig(ctx.name, { axis: -1, momentum: p.momentum, epsilon: p.epsilon })})`, ctx.inputs),
+    pytorch(p, ctx) {
+      const input = ctx.inputShapes[0] ?? [];
+      // PyTorch's momentum weighs the new batch: 1 − the Keras/tfjs momentum
+      const momentum = Number((1 - p.momentum).toPrecision(12));
+      return {
+        module: pyCall(isSpatial(input) ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d', [numLit(channels(input))], { eps: p.epsilon, momentum }),
+        forward: `self.${ctx.attr}(${ctx.inputs[0] ?? ''})`,
+        weights: (ws) => ({
+          weight: weight(ws, 0, 'gamma'),
+          bias: weight(ws, 1, 'beta'),
+          running_mean: weight(ws, 2, 'moving mean'),
+          running_var: weight(ws, 3, 'moving variance'),
+          num_batches_tracked: { shape: [], int64: [0] },
+        }),
+      };
+    },
+    onnx(p, ctx) {
+      const [gamma, beta, mean, variance] = [0, 1, 2, 3].map((i) => weight(ctx.weights, i, 'batch norm'));
+      const inputs = [ctx.inputs[0] ?? ''];
+      for (const [n, w] of [['gamma', gamma], ['beta', beta], ['mean', mean], ['variance', variance]] as const) if (w) inputs.push(ctx.floats(n, w.shape, w.data));
+      return ctx.node('BatchNormalization', inputs, chw(ctx.outputShape), { epsilon: { f: p.epsilon }, momentum: { f: p.momentum } });
+    },
+  },
   // Hand count: C = 16 → gamma + beta = 32 trainable, moving mean + variance = 32; 4·4·16 = 256 elements.
   example: { inputs: [[4, 4, 16]], output: [4, 4, 16], cost: { params: 32, nonTrainable: 32, flops: 256 } },
 });

@@ -1,6 +1,7 @@
 import { defineLayer, noParams } from './lib/define.js';
 import { fail, inp, ok } from './lib/shape.js';
 import { applySymbolic } from './lib/tf.js';
+import { chw, tsApply, tsConfig } from './lib/code.js';
 
 /**
  * Concatenates n ≥ 2 inputs along the channel (last) axis: the DenseNet and U-Net join. On feature
@@ -32,6 +33,11 @@ export const concat = defineLayer({
   cost: () => ({ params: 0, flops: 0 }),
   summary: () => '⧺',
   build: (tf, _p, name, inputs) => applySymbolic(tf, tf.layers.concatenate({ name, axis: -1 }), inputs),
-  code: {},
+  code: {
+    typescript: (_p, ctx) => tsApply(`tf.layers.concatenate(${tsConfig(ctx.name, { axis: -1 })})`, ctx.inputs),
+    // channels (NCHW) and flat features ([N, F]) are both axis 1
+    pytorch: (_p, ctx) => ({ forward: `torch.cat([${ctx.inputs.join(', ')}], dim=1)` }),
+    onnx: (_p, ctx) => ctx.node('Concat', ctx.inputs, chw(ctx.outputShape), { axis: { i: 1 } }),
+  },
   example: { inputs: [[4, 4, 8], [4, 4, 12], [4, 4, 4]], output: [4, 4, 24], cost: { params: 0, flops: 0 } },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineLayer } from './lib/define.js';
 import { bool, channels, int, needSpatial, ok, paddingOptions, samePadding } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
+import { chw, convKernelToOihw, numLit, pyCall, pyConvWeights, tsApply, tsConfig, weight } from './lib/code.js';
 
 const params = z.object({
   filters: int(1, 65_536, 64),
@@ -55,7 +56,69 @@ export const convTranspose2d = defineLayer({
       tf.layers.conv2dTranspose({ name, filters: p.filters, kernelSize: p.kernel, strides: p.stride, padding: p.padding, useBias: p.bias, kernelInitializer: 'heNormal' }),
       first(inputs),
     ),
-  code: {},
+  code: {
+    typescript: (p, ctx) =>
+      tsApply(
+        `tf.layers.conv2dTranspose(${tsConfig(ctx.name, { filters: p.filters, kernelSize: p.kernel, strides: p.stride > 1 ? p.stride : undefined, padding: p.padding, useBias: p.bias, kernelInitializer: 'heNormal' })})`,
+        ctx.inputs,
+      ),
+    pytorch(p, ctx) {
+      const x = ctx.inputs[0] ?? '';
+      const input = ctx.inputShapes[0] ?? [];
+      const [oh = 0, ow = 0] = ctx.outputShape;
+      const hh = transposedCrop(input[0] ?? 0, oh, p.kernel, p.stride);
+      const ww = transposedCrop(input[1] ?? 0, ow, p.kernel, p.stride);
+      // nn.ConvTranspose2d crops the same on both sides; TF crops the odd pixel at the bottom/right
+      const even = hh.before === hh.after && ww.before === ww.after;
+      const module = pyCall('nn.ConvTranspose2d', [numLit(channels(input)), numLit(p.filters), numLit(p.kernel)], {
+        stride: p.stride > 1 ? p.stride : undefined,
+        padding: even && (hh.before > 0 || ww.before > 0) ? (hh.before === ww.before ? hh.before : [hh.before, ww.before]) : undefined,
+        output_padding: hh.extra > 0 || ww.extra > 0 ? (hh.extra === ww.extra ? hh.extra : [hh.extra, ww.extra]) : undefined,
+        bias: p.bias ? undefined : false,
+      });
+      const forward = even
+        ? `self.${ctx.attr}(${x})`
+        : `self.${ctx.attr}(${x})[:, :, ${hh.before}:${hh.before + oh}, ${ww.before}:${ww.before + ow}]`;
+      return {
+        module,
+        forward,
+        ...(even ? {} : { note: "TF 'same' padding crops the odd row/column at the bottom/right" }),
+        // kernel [k, k, out, in] → weight [in, out, k, k]
+        weights: (ws) => pyConvWeights(ws, convKernelToOihw, p.bias),
+      };
+    },
+    onnx(p, ctx) {
+      const input = ctx.inputShapes[0] ?? [];
+      const [oh = 0, ow = 0] = ctx.outputShape;
+      const hh = transposedCrop(input[0] ?? 0, oh, p.kernel, p.stride);
+      const ww = transposedCrop(input[1] ?? 0, ow, p.kernel, p.stride);
+      const kernel = convKernelToOihw(weight(ctx.weights, 0, 'kernel'));
+      const inputs = [ctx.inputs[0] ?? '', ctx.floats('weight', kernel.shape, kernel.data)];
+      if (p.bias) {
+        const b = weight(ctx.weights, 1, 'bias');
+        inputs.push(ctx.floats('bias', b.shape, b.data));
+      }
+      return ctx.node('ConvTranspose', inputs, chw(ctx.outputShape), {
+        kernel_shape: { ints: [p.kernel, p.kernel] },
+        strides: { ints: [p.stride, p.stride] },
+        pads: { ints: [hh.before, ww.before, hh.after, ww.after] },
+        output_padding: { ints: [hh.extra, ww.extra] },
+      });
+    },
+  },
   // Hand count: 2×2×8×4 = 128 weights + 4 biases = 132; 4·4 inputs × 128 = 2048 multiply-adds.
   example: { params: { filters: 4, kernel: 2, stride: 2 }, inputs: [[4, 4, 8]], output: [8, 8, 4], cost: { params: 132, flops: 2048 } },
 });
+
+/**
+ * How a transposed convolution's full output ((n − 1)·s + k) becomes tfjs's: cropped by `before`
+ * and `after` (TF crops the smaller half first), or grown by `extra` rows at the end when the
+ * kernel is smaller than the stride.
+ */
+function transposedCrop(n: number, out: number, kernel: number, stride: number): { before: number; after: number; extra: number } {
+  const full = (n - 1) * stride + kernel;
+  if (full <= out) return { before: 0, after: 0, extra: out - full };
+  const crop = full - out;
+  const before = Math.floor(crop / 2);
+  return { before, after: crop - before, extra: 0 };
+}

@@ -3,6 +3,8 @@ import { defineLayer } from './lib/define.js';
 import { bool, channels, fail, fmtPadding, inp, int, needSpatial, ok, paddingOptions, paddingSchema, windowOut } from './lib/shape.js';
 import { applySymbolic, CUSTOM_PACKAGE, first, lastDim, lazyClass, oneShape, oneTensor, type TfKwargs, type TfLayerArgs, type TfShape, type TfTensor, type TfTensor4D } from './lib/tf.js';
 import type { Tf } from './types.js';
+import { convKernelToOihw, numLit, onnxConv, pyCall, pyConvWeights, pyLit, tsApply, tsConfig, weight, windowPads } from './lib/code.js';
+import type { TsCustomClass } from './printers.js';
 
 const params = z.object({
   filters: int(1, 65_536, 64),
@@ -80,7 +82,58 @@ export const conv2d = defineLayer({
     const Grouped = groupedConvClass(tf);
     return applySymbolic(tf, new Grouped({ name, filters: p.filters, kernel: p.kernel, stride: p.stride, padding, dilation: p.dilation, groups: p.groups, bias: p.bias }), x);
   },
-  code: {},
+  code: {
+    typescript(p, ctx) {
+      let x = ctx.inputs[0] ?? '';
+      let padding: 'same' | 'valid' = 'valid';
+      if (typeof p.padding === 'number') {
+        if (p.padding > 0) x = tsApply(`tf.layers.zeroPadding2d(${tsConfig(ctx.nameWith('_pad'), { padding: p.padding })})`, [x]);
+      } else padding = p.padding;
+      const strides = p.stride > 1 ? p.stride : undefined;
+      const dilationRate = p.dilation > 1 ? p.dilation : undefined;
+      if (p.groups === 1) {
+        return tsApply(
+          `tf.layers.conv2d(${tsConfig(ctx.name, { filters: p.filters, kernelSize: p.kernel, strides, padding, dilationRate, useBias: p.bias, kernelInitializer: 'heNormal' })})`,
+          [x],
+        );
+      }
+      const cls = ctx.customClass(GROUPED_CONV_TS);
+      return tsApply(`new ${cls}(${tsConfig(ctx.name, { filters: p.filters, kernel: p.kernel, stride: p.stride, padding, dilation: p.dilation, groups: p.groups, bias: p.bias })})`, [x]);
+    },
+    pytorch(p, ctx) {
+      const x = ctx.inputs[0] ?? '';
+      const input = ctx.inputShapes[0] ?? [];
+      const [t, b, l, r] = windowPads(input, p.kernel, p.stride, p.padding, p.dilation);
+      const symmetric = t === b && l === r;
+      const module = pyCall('nn.Conv2d', [numLit(channels(input)), numLit(p.filters), numLit(p.kernel)], {
+        stride: p.stride > 1 ? p.stride : undefined,
+        padding: !symmetric || (t === 0 && l === 0) ? undefined : t === l ? t : [t, l],
+        dilation: p.dilation > 1 ? p.dilation : undefined,
+        groups: p.groups > 1 ? p.groups : undefined,
+        bias: p.bias ? undefined : false,
+      });
+      return {
+        module,
+        forward: symmetric ? `self.${ctx.attr}(${x})` : `self.${ctx.attr}(F.pad(${x}, ${pyLit([l, r, t, b])}))`,
+        ...(symmetric ? {} : { note: "TF 'same' padding: the extra row/column goes to the bottom/right" }),
+        // kernel [k, k, in/groups, out] → weight [out, in/groups, k, k] (groups split the outputs in order, as PyTorch)
+        weights: (ws) => pyConvWeights(ws, convKernelToOihw, p.bias),
+      };
+    },
+    onnx(p, ctx) {
+      const input = ctx.inputShapes[0] ?? [];
+      const kernel = convKernelToOihw(weight(ctx.weights, 0, 'kernel'));
+      const bias = p.bias ? weight(ctx.weights, 1, 'bias') : null;
+      return onnxConv(ctx, ctx.inputs[0] ?? '', kernel, bias, {
+        kernel: p.kernel,
+        stride: p.stride,
+        dilation: p.dilation,
+        groups: p.groups,
+        pads: windowPads(input, p.kernel, p.stride, p.padding, p.dilation),
+        out: ctx.outputShape,
+      });
+    },
+  },
   // Hand count: 3×3×16×16 = 2304 weights, no bias; 8·8 outputs × 16 filters × 144 = 147,456.
   example: { params: { filters: 16, kernel: 3 }, inputs: [[8, 8, 16]], output: [8, 8, 16], cost: { params: 2304, flops: 147_456 } },
 });
@@ -146,3 +199,59 @@ function groupedConvClass(tf: Tf) {
     return GroupedConv2D;
   });
 }
+
+/** The generated TypeScript of the grouped convolution (the class above, for code export). */
+const GROUPED_CONV_TS: TsCustomClass = {
+  name: 'GroupedConv2D',
+  doc: 'Grouped convolution (tfjs has none): channels split into `groups`, each convolved with its slice of the kernel [k, k, C/groups, filters].',
+  needs: ['oneTensor', 'oneShape'],
+  source: `class GroupedConv2D extends tf.layers.Layer {
+  static className = 'SkipwireGroupedConv2D';
+  readonly filters: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: 'same' | 'valid';
+  readonly dilation: number;
+  readonly groups: number;
+  readonly bias: boolean;
+  private kernelWeight: LayerVariable | null = null;
+  private biasWeight: LayerVariable | null = null;
+  constructor(args: LayerArgs & { filters: number; kernel: number; stride: number; padding: 'same' | 'valid'; dilation: number; groups: number; bias: boolean }) {
+    super(args);
+    this.filters = args.filters;
+    this.kernel = args.kernel;
+    this.stride = args.stride;
+    this.padding = args.padding;
+    this.dilation = args.dilation;
+    this.groups = args.groups;
+    this.bias = args.bias;
+  }
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = oneShape(inputShape);
+    const cin = shape[shape.length - 1] ?? 0;
+    this.kernelWeight = this.addWeight('kernel', [this.kernel, this.kernel, cin / this.groups, this.filters], 'float32', tf.initializers.heNormal({}));
+    if (this.bias) this.biasWeight = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [n = null, h = null, w = null] = oneShape(inputShape);
+    const size = (d: number | null): number | null =>
+      d === null ? null : this.padding === 'same' ? Math.ceil(d / this.stride) : Math.floor((d - this.dilation * (this.kernel - 1) - 1) / this.stride) + 1;
+    return [n, size(h), size(w), this.filters];
+  }
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tf.tidy(() => {
+      if (this.kernelWeight === null) throw new Error('GroupedConv2D used before build');
+      const xs = tf.split<tfjs.Tensor4D>(oneTensor(inputs) as tfjs.Tensor4D, this.groups, 3);
+      const ks = tf.split<tfjs.Tensor4D>(this.kernelWeight.read() as tfjs.Tensor4D, this.groups, 3);
+      const ys = xs.map((x, i) => tf.conv2d(x, ks[i] as tfjs.Tensor4D, this.stride, this.padding, 'NHWC', this.dilation));
+      const y = tf.concat(ys, 3);
+      return this.biasWeight === null ? y : tf.add(y, this.biasWeight.read());
+    });
+  }
+  override getConfig(): ConfigDict {
+    const { filters, kernel, stride, padding, dilation, groups, bias } = this;
+    return { ...super.getConfig(), filters, kernel, stride, padding, dilation, groups, bias };
+  }
+}`,
+};

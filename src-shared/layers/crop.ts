@@ -1,7 +1,9 @@
 import { defineLayer, noParams } from './lib/define.js';
 import { fail, inp, ok } from './lib/shape.js';
 import { CUSTOM_PACKAGE, applySymbolic, lazyClass, oneShape, oneTensor, type TfKwargs, type TfShape, type TfTensor } from './lib/tf.js';
-import type { Tf } from './types.js';
+import { chw, tsApply, tsConfig } from './lib/code.js';
+import type { TsCustomClass } from './printers.js';
+import type { Shape, Tf } from './types.js';
 
 /**
  * Center-crops x (port 0) to the height and width of a reference (port 1), keeping x's channels:
@@ -34,7 +36,22 @@ export const crop = defineLayer({
     const Crop = cropClass(tf);
     return applySymbolic(tf, new Crop({ name }), inputs);
   },
-  code: {},
+  code: {
+    typescript(_p, ctx) {
+      const cls = ctx.customClass(CROP_TS);
+      return tsApply(`new ${cls}(${tsConfig(ctx.name, {})})`, ctx.inputs);
+    },
+    pytorch(_p, ctx) {
+      const [top, left, h, w] = cropBox(ctx.inputShapes);
+      return { forward: `${ctx.inputs[0] ?? ''}[:, :, ${top}:${top + h}, ${left}:${left + w}]`, note: "center crop to the reference's size" };
+    },
+    onnx(_p, ctx) {
+      const [top, left, h, w] = cropBox(ctx.inputShapes);
+      const starts = ctx.int64s('starts', [top, left]);
+      const ends = ctx.int64s('ends', [top + h, left + w]);
+      return ctx.node('Slice', [ctx.inputs[0] ?? '', starts, ends, ctx.int64s('axes', [2, 3])], chw(ctx.outputShape));
+    },
+  },
   example: { inputs: [[9, 8, 4], [5, 6, 2]], output: [5, 6, 4], cost: { params: 0, flops: 0 } },
 });
 
@@ -63,3 +80,36 @@ function cropClass(tf: Tf) {
     return Crop;
   });
 }
+
+/** [top, left, height, width] of the crop: offsets ⌊(H_x − H_ref)/2⌋, ⌊(W_x − W_ref)/2⌋. */
+function cropBox(inputs: readonly Shape[]): [number, number, number, number] {
+  const [hx = 0, wx = 0] = inputs[0] ?? [];
+  const [hr = 0, wr = 0] = inputs[1] ?? [];
+  return [Math.floor((hx - hr) / 2), Math.floor((wx - wr) / 2), hr, wr];
+}
+
+/** The generated TypeScript of the Crop layer (the class above, for code export). */
+const CROP_TS: TsCustomClass = {
+  name: 'Crop',
+  doc: "Center-crops x (input 0) to the height and width of a reference (input 1), keeping x's channels.",
+  needs: ['oneTensor', 'oneShape'],
+  source: `class Crop extends tf.layers.Layer {
+  static className = 'SkipwireCrop';
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [n = null, , , c = null] = oneShape(inputShape, 0);
+    const [, h = null, w = null] = oneShape(inputShape, 1);
+    return [n, h, w, c];
+  }
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tf.tidy(() => {
+      const x = oneTensor(inputs, 0);
+      const ref = oneTensor(inputs, 1);
+      const [, hx = 0, wx = 0] = x.shape;
+      const [, hr = 0, wr = 0] = ref.shape;
+      const top = Math.floor((hx - hr) / 2);
+      const left = Math.floor((wx - wr) / 2);
+      return tf.slice(x, [0, top, left, 0], [-1, hr, wr, -1]);
+    });
+  }
+}`,
+};

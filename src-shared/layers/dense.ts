@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineLayer } from './lib/define.js';
 import { bool, channels, int, needFlat, ok } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
+import { chw, numLit, permute, pyCall, pyConvWeights, tsApply, tsConfig, weight } from './lib/code.js';
 
 const params = z.object({
   units: int(1, 1_000_000, 128),
@@ -33,7 +34,25 @@ export const dense = defineLayer({
   },
   summary: (p) => `${p.units}`,
   build: (tf, p, name, inputs) => applySymbolic(tf, tf.layers.dense({ name, units: p.units, useBias: p.bias }), first(inputs)),
-  code: {},
+  code: {
+    typescript: (p, ctx) => tsApply(`tf.layers.dense(${tsConfig(ctx.name, { units: p.units, useBias: p.bias })})`, ctx.inputs),
+    pytorch(p, ctx) {
+      const f = channels(ctx.inputShapes[0] ?? []);
+      return {
+        module: pyCall('nn.Linear', [numLit(f), numLit(p.units)], { bias: p.bias ? undefined : false }),
+        forward: `self.${ctx.attr}(${ctx.inputs[0] ?? ''})`,
+        // kernel [in, out] → weight [out, in]
+        weights: (ws) => pyConvWeights(ws, (k) => permute(k, [1, 0]), p.bias),
+      };
+    },
+    onnx(p, ctx) {
+      const kernel = weight(ctx.weights, 0, 'kernel');
+      const w = ctx.floats('kernel', kernel.shape, kernel.data);
+      if (!p.bias) return ctx.node('MatMul', [ctx.inputs[0] ?? '', w], chw(ctx.outputShape));
+      const b = weight(ctx.weights, 1, 'bias');
+      return ctx.node('Gemm', [ctx.inputs[0] ?? '', w, ctx.floats('bias', b.shape, b.data)], chw(ctx.outputShape));
+    },
+  },
   // Hand count: 64·10 = 640 weights + 10 biases = 650 (ResNet-20's classifier); 640 multiply-adds.
   example: { params: { units: 10 }, inputs: [[64]], output: [10], cost: { params: 650, flops: 640 } },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { shapePreserving } from './lib/define.js';
 import { num } from './lib/shape.js';
+import { chw, numLit, pyCall, tsApply, tsConfig } from './lib/code.js';
 
 const params = z.object({ alpha: num(0, 10, 1) });
 export type ELUParams = z.output<typeof params>;
@@ -15,5 +16,9 @@ export const elu = shapePreserving({
   ui: { alpha: { label: 'Alpha', min: 0, max: 10, step: 0.1 } },
   summary: (p) => (p.alpha === 1 ? '' : `α ${p.alpha}`),
   make: (tf, p, name) => tf.layers.elu({ name, alpha: p.alpha }),
-  code: {},
+  code: {
+    typescript: (p, ctx) => tsApply(`tf.layers.elu(${tsConfig(ctx.name, { alpha: p.alpha === 1 ? undefined : p.alpha })})`, ctx.inputs),
+    pytorch: (p, ctx) => ({ module: p.alpha === 1 ? 'nn.ELU()' : pyCall('nn.ELU', [numLit(p.alpha)]), forward: `self.${ctx.attr}(${ctx.inputs[0] ?? ''})` }),
+    onnx: (p, ctx) => ctx.node('Elu', ctx.inputs, chw(ctx.outputShape), { alpha: { f: p.alpha } }),
+  },
 });

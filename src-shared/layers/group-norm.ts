@@ -3,6 +3,8 @@ import { defineLayer, perElement } from './lib/define.js';
 import { channels, fail, int, num, ok } from './lib/shape.js';
 import { applySymbolic, CUSTOM_PACKAGE, first, lastDim, lazyClass, oneShape, oneTensor, type TfKwargs, type TfLayerArgs, type TfShape, type TfTensor } from './lib/tf.js';
 import type { Tf } from './types.js';
+import { chw, numLit, pyCall, tsApply, tsConfig, weight } from './lib/code.js';
+import type { TsCustomClass } from './printers.js';
 
 const params = z.object({
   groups: int(1, 4096, 8),
@@ -42,7 +44,35 @@ export const groupNorm = defineLayer({
     const GroupNorm = groupNormClass(tf);
     return applySymbolic(tf, new GroupNorm({ name, groups: p.groups, epsilon: p.epsilon }), first(inputs));
   },
-  code: {},
+  code: {
+    typescript(p, ctx) {
+      const cls = ctx.customClass(GROUP_NORM_TS);
+      return tsApply(`new ${cls}(${tsConfig(ctx.name, { groups: p.groups, epsilon: p.epsilon })})`, ctx.inputs);
+    },
+    pytorch: (p, ctx) => ({
+      module: pyCall('nn.GroupNorm', [numLit(p.groups), numLit(channels(ctx.inputShapes[0] ?? []))], { eps: p.epsilon }),
+      forward: `self.${ctx.attr}(${ctx.inputs[0] ?? ''})`,
+      weights: (ws) => ({ weight: weight(ws, 0, 'gamma'), bias: weight(ws, 1, 'beta') }),
+    }),
+    onnx(p, ctx) {
+      // opset 13 has no GroupNormalization: statistics of [N, groups, C/groups · H · W], then the affine per channel
+      const s = chw(ctx.outputShape);
+      const c = s[0] ?? 0;
+      const rest = s.slice(1);
+      const g = [p.groups, s.reduce((a, b) => a * b, 1) / p.groups];
+      const grouped = ctx.node('Reshape', [ctx.inputs[0] ?? '', ctx.int64s('grouped_shape', [0, ...g])], g);
+      const mean = ctx.node('ReduceMean', [grouped], [p.groups, 1], { axes: { ints: [2] }, keepdims: { i: 1 } });
+      const centered = ctx.node('Sub', [grouped, mean], g);
+      const variance = ctx.node('ReduceMean', [ctx.node('Mul', [centered, centered], g)], [p.groups, 1], { axes: { ints: [2] }, keepdims: { i: 1 } });
+      const std = ctx.node('Sqrt', [ctx.node('Add', [variance, ctx.floats('epsilon', [], [p.epsilon])], [p.groups, 1])], [p.groups, 1]);
+      const normed = ctx.node('Reshape', [ctx.node('Div', [centered, std], g), ctx.int64s('shape', [0, ...s])], s);
+      const affine = [c, ...rest.map(() => 1)];
+      const gamma = weight(ctx.weights, 0, 'gamma');
+      const beta = weight(ctx.weights, 1, 'beta');
+      const scaled = ctx.node('Mul', [normed, ctx.floats('gamma', affine, gamma.data)], s);
+      return ctx.node('Add', [scaled, ctx.floats('beta', affine, beta.data)], s);
+    },
+  },
   // Hand count: C = 8 → gamma + beta = 16; 4·4·8 = 128 elements.
   example: { params: { groups: 4 }, inputs: [[4, 4, 8]], output: [4, 4, 8], cost: { params: 16, flops: 128 } },
 });
@@ -96,3 +126,48 @@ function groupNormClass(tf: Tf) {
     return GroupNorm;
   });
 }
+
+/** The generated TypeScript of the GroupNorm layer (the class above, for code export). */
+const GROUP_NORM_TS: TsCustomClass = {
+  name: 'GroupNorm',
+  doc: 'Group normalization (Wu & He 2018): channels split into `groups`, each normalized over its channels and all positions of one example; then gamma, beta.',
+  needs: ['oneTensor', 'oneShape'],
+  source: `class GroupNorm extends tf.layers.Layer {
+  static className = 'SkipwireGroupNorm';
+  readonly groups: number;
+  readonly epsilon: number;
+  private gamma: LayerVariable | null = null;
+  private beta: LayerVariable | null = null;
+  constructor(args: LayerArgs & { groups: number; epsilon: number }) {
+    super(args);
+    this.groups = args.groups;
+    this.epsilon = args.epsilon;
+  }
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = oneShape(inputShape);
+    const c = shape[shape.length - 1] ?? 0;
+    this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return oneShape(inputShape);
+  }
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tf.tidy(() => {
+      if (this.gamma === null || this.beta === null) throw new Error('GroupNorm used before build');
+      const x = oneTensor(inputs);
+      const n = x.shape[0] ?? 1;
+      const c = x.shape[x.shape.length - 1] ?? 1;
+      // [N, positions, groups, C/groups]: statistics over the positions and the channels of a group
+      const grouped = tf.reshape(x, [n, -1, this.groups, c / this.groups]);
+      const { mean, variance } = tf.moments(grouped, [1, 3], true);
+      const normed = tf.div(tf.sub(grouped, mean), tf.sqrt(tf.add(variance, this.epsilon)));
+      return tf.add(tf.mul(tf.reshape(normed, x.shape), this.gamma.read()), this.beta.read());
+    });
+  }
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), groups: this.groups, epsilon: this.epsilon };
+  }
+}`,
+};

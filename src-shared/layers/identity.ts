@@ -1,4 +1,5 @@
 import { noParams, shapePreserving } from './lib/define.js';
+import { tsApply, tsConfig } from './lib/code.js';
 
 /**
  * Passes its input through unchanged: the identity shortcut made visible, or a named junction
@@ -13,5 +14,9 @@ export const identity = shapePreserving({
   ui: {},
   summary: () => '',
   make: (tf, _p, name) => tf.layers.activation({ name, activation: 'linear' }),
-  code: {},
+  code: {
+    typescript: (_p, ctx) => tsApply(`tf.layers.activation(${tsConfig(ctx.name, { activation: 'linear' })})`, ctx.inputs),
+    pytorch: (_p, ctx) => ({ forward: ctx.inputs[0] ?? '' }),
+    onnx: (_p, ctx) => ctx.inputs[0] ?? '',
+  },
 });

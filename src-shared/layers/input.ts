@@ -1,5 +1,6 @@
 import { defineLayer, noParams } from './lib/define.js';
 import { ok } from './lib/shape.js';
+import { tsConfig } from './lib/code.js';
 
 /**
  * The network's input: outputs the document's input spec [H, W, C] (`doc.input`); it has no params
@@ -20,6 +21,11 @@ export const input = defineLayer({
     if (!ctx) throw new Error('Input.build needs the document input spec (ctx)');
     return tf.input({ shape: [ctx.input.height, ctx.input.width, ctx.input.channels], name });
   },
-  code: {},
+  code: {
+    typescript: (_p, ctx) => `tf.input(${tsConfig(ctx.name, { shape: [ctx.input.height, ctx.input.width, ctx.input.channels] })})`,
+    // the model's forward argument / graph input is passed in as the input
+    pytorch: (_p, ctx) => ({ forward: ctx.inputs[0] ?? 'x' }),
+    onnx: (_p, ctx) => ctx.inputs[0] ?? '',
+  },
   example: { input: { height: 8, width: 6, channels: 3 }, inputs: [], output: [8, 6, 3], cost: { params: 0, flops: 0 } },
 });

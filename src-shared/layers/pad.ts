@@ -3,6 +3,8 @@ import { defineLayer } from './lib/define.js';
 import { int, needSpatial, ok } from './lib/shape.js';
 import { CUSTOM_PACKAGE, applySymbolic, first, lazyClass, oneShape, oneTensor, type TfKwargs, type TfLayerArgs, type TfShape, type TfTensor } from './lib/tf.js';
 import type { Tf } from './types.js';
+import { chw, pyLit, tsApply, tsConfig } from './lib/code.js';
+import type { TsCustomClass } from './printers.js';
 
 const params = z.object({
   top: int(0, 1024, 1),
@@ -52,7 +54,19 @@ export const pad = defineLayer({
     const Pad = padClass(tf);
     return applySymbolic(tf, new Pad({ name, padding: [p.top, p.bottom, p.left, p.right, p.channelsBefore, p.channelsAfter] }), first(inputs));
   },
-  code: {},
+  code: {
+    typescript(p, ctx) {
+      const cls = ctx.customClass(PAD_TS);
+      return tsApply(`new ${cls}(${tsConfig(ctx.name, { padding: [p.top, p.bottom, p.left, p.right, p.channelsBefore, p.channelsAfter] })})`, ctx.inputs);
+    },
+    pytorch(p, ctx) {
+      // F.pad pads the last axes first: (left, right, top, bottom[, channels before, after]) on NCHW
+      const pads = p.channelsBefore + p.channelsAfter > 0 ? [p.left, p.right, p.top, p.bottom, p.channelsBefore, p.channelsAfter] : [p.left, p.right, p.top, p.bottom];
+      return { forward: `F.pad(${ctx.inputs[0] ?? ''}, ${pyLit(pads)})` };
+    },
+    onnx: (p, ctx) =>
+      ctx.node('Pad', [ctx.inputs[0] ?? '', ctx.int64s('pads', [0, p.channelsBefore, p.top, p.left, 0, p.channelsAfter, p.bottom, p.right])], chw(ctx.outputShape), { mode: { s: 'constant' } }),
+  },
   // Option A on a 4×4×16 map: no spatial pad, 8 + 8 zero channels → 4×4×32.
   example: { params: { top: 0, bottom: 0, left: 0, right: 0, channelsBefore: 8, channelsAfter: 8 }, inputs: [[4, 4, 16]], output: [4, 4, 32], cost: { params: 0, flops: 0 } },
 });
@@ -89,3 +103,31 @@ function padClass(tf: Tf) {
     return Pad;
   });
 }
+
+/** The generated TypeScript of the Pad layer (the class above, for code export). */
+const PAD_TS: TsCustomClass = {
+  name: 'Pad',
+  doc: 'Zero padding of a feature map: padding = [top, bottom, left, right, channels before, channels after].',
+  needs: ['oneTensor', 'oneShape'],
+  source: `class Pad extends tf.layers.Layer {
+  static className = 'SkipwirePad';
+  readonly padding: [number, number, number, number, number, number];
+  constructor(args: LayerArgs & { padding: [number, number, number, number, number, number] }) {
+    super(args);
+    this.padding = args.padding;
+  }
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [n = null, h = null, w = null, c = null] = oneShape(inputShape);
+    const [t, b, l, r, cb, ca] = this.padding;
+    const plus = (d: number | null, k: number): number | null => (d === null ? null : d + k);
+    return [n, plus(h, t + b), plus(w, l + r), plus(c, cb + ca)];
+  }
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const [t, b, l, r, cb, ca] = this.padding;
+    return tf.tidy(() => tf.pad(oneTensor(inputs), [[0, 0], [t, b], [l, r], [cb, ca]]));
+  }
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), padding: this.padding };
+  }
+}`,
+};

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineLayer } from './lib/define.js';
 import { channels, fail, int, numel, ok } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
+import { chw, isSpatial, numLit, onnxConv, permute, pyCall, pyConvWeights, reshape, tsApply, tsConfig, weight } from './lib/code.js';
 
 const params = z.object({
   outputs: int(1, 100_000, 1),
@@ -38,7 +39,30 @@ export const regressionHead = defineLayer({
   },
   summary: (p) => `${p.outputs}, ${p.loss}`,
   build: (tf, p, name, inputs) => applySymbolic(tf, tf.layers.dense({ name, units: p.outputs }), first(inputs)),
-  code: {},
+  code: {
+    typescript: (p, ctx) => tsApply(`tf.layers.dense(${tsConfig(ctx.name, { units: p.outputs })})`, ctx.inputs),
+    pytorch(p, ctx) {
+      const input = ctx.inputShapes[0] ?? [];
+      const c = channels(input);
+      const spatial = isSpatial(input);
+      // tfjs's Dense on a feature map acts per pixel: a 1×1 convolution
+      return {
+        module: spatial ? pyCall('nn.Conv2d', [numLit(c), numLit(p.outputs), '1']) : pyCall('nn.Linear', [numLit(c), numLit(p.outputs)]),
+        forward: `self.${ctx.attr}(${ctx.inputs[0] ?? ''})`,
+        weights: (ws) => pyConvWeights(ws, (k) => (spatial ? reshape(permute(k, [1, 0]), [p.outputs, c, 1, 1]) : permute(k, [1, 0])), true),
+      };
+    },
+    onnx(p, ctx) {
+      const k = weight(ctx.weights, 0, 'kernel');
+      const b = weight(ctx.weights, 1, 'bias');
+      const input = ctx.inputShapes[0] ?? [];
+      if (isSpatial(input)) {
+        const oihw = reshape(permute(k, [1, 0]), [p.outputs, channels(input), 1, 1]);
+        return onnxConv(ctx, ctx.inputs[0] ?? '', oihw, b, { kernel: 1, stride: 1, dilation: 1, groups: 1, pads: [0, 0, 0, 0], out: ctx.outputShape });
+      }
+      return ctx.node('Gemm', [ctx.inputs[0] ?? '', ctx.floats('kernel', k.shape, k.data), ctx.floats('bias', b.shape, b.data)], chw(ctx.outputShape));
+    },
+  },
   head: { task: 'regression', loss: (p) => (p.loss === 'mse' ? 'meanSquaredError' : 'meanAbsoluteError') },
   // Hand count: 32·3 + 3 = 99; 96 multiply-adds.
   example: { params: { outputs: 3 }, inputs: [[32]], output: [3], cost: { params: 99, flops: 96 } },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type * as TfModule from '@tensorflow/tfjs';
 import type { InputSpec } from '../graph/document.js';
+import type { OnnxPrintContext, PyPrintContext, PyPrinted, TsPrintContext } from './printers.js';
 
 /**
  * A tensor shape without the batch axis: [H, W, C] for feature maps (NHWC, as tfjs), [F] for
@@ -93,12 +94,17 @@ export interface LayerExample<P> {
 export type Tf = typeof TfModule;
 export type TfSymbolic = TfModule.SymbolicTensor;
 
-/** What a layer prints as code (filled by the code generators; the slot exists for every kind). */
+/**
+ * What a layer prints as code, one printer per export target (see printers.ts for the contexts).
+ * Every kind fills all three; the codegen tests check each against the tfjs model numerically.
+ */
 export interface CodePrinters<P> {
-  /** A tfjs functional-API expression; `inputs` are variable names. */
-  typescript?(params: P, name: string, inputs: readonly string[]): string;
-  /** A PyTorch module constructor and forward expression. */
-  pytorch?(params: P, name: string, inputs: readonly string[], inputShapes: readonly Shape[]): { init?: string; forward: string };
+  /** A tfjs functional-API expression giving the layer's output symbolic tensor. */
+  typescript(params: P, ctx: TsPrintContext): string;
+  /** A PyTorch (NCHW) module and forward expression, and how its tfjs weights convert. */
+  pytorch(params: P, ctx: PyPrintContext): PyPrinted;
+  /** ONNX nodes (NCHW); returns the output tensor's name. */
+  onnx(params: P, ctx: OnnxPrintContext): string;
 }
 
 /** What the model is trained for and with which loss; only output heads declare it. */

@@ -1,0 +1,359 @@
+import { costReport } from '../graph/cost.js';
+import type { GraphDocument, NodeId } from '../graph/document.js';
+import { tsString } from '../layers/lib/code.js';
+import type { TsCustomClass, TsHelperName, TsPrintContext } from '../layers/printers.js';
+import { commentText, fileStem, fmtShape, NameScope } from './names.js';
+import { planCode, resolveRef } from './plan.js';
+import type { CodePlan, PlanItem, PlanLoop, PlanNode } from './plan.js';
+import type { TextFile } from './types.js';
+
+/**
+ * Graph → one self-contained TypeScript module for tfjs: `buildModel(tf)` builds the network with
+ * the functional API — the graph's layer names, a comment with every layer's output shape, blocks
+ * grouped under a heading, a loop for a block repeated ×N — and the custom layer classes it uses
+ * (Scale, Gate, Crop, Pad, ShortcutDropout, GroupNorm, grouped Conv2D) are defined alongside. An
+ * optional `train.ts` trains it on tensors the caller passes. `tf` is passed in, so the module
+ * imports only tfjs's types and runs with any tfjs flavour (tfjs, tfjs-node, tfjs-node-gpu).
+ */
+
+export interface TypeScriptExportOptions {
+  /** Emit train.ts beside the model (default true). */
+  readonly train?: boolean;
+}
+
+export interface TypeScriptExport {
+  /** The model module's file name, e.g. `resnet-20.ts`. */
+  readonly module: string;
+  readonly files: readonly TextFile[];
+  readonly plan: CodePlan;
+}
+
+const HELPERS: Readonly<Record<TsHelperName, string>> = {
+  oneTensor: [
+    '/** The tensor (or the `index`-th of several) a custom layer is called with. */',
+    'function oneTensor(inputs: Tensor | Tensor[], index = 0): Tensor {',
+    '  const t = Array.isArray(inputs) ? inputs[index] : index === 0 ? inputs : undefined;',
+    '  if (t === undefined) throw new Error(`expected input ${index}`);',
+    '  return t;',
+    '}',
+  ].join('\n'),
+  oneShape: [
+    '/** The input shape (or the `index`-th of several) a custom layer is built with. */',
+    'function oneShape(shapes: Shape | Shape[], index = 0): Shape {',
+    '  const first = shapes[0];',
+    '  if (Array.isArray(first)) {',
+    '    const s = (shapes as Shape[])[index];',
+    '    if (s === undefined) throw new Error(`expected input shape ${index}`);',
+    '    return s;',
+    '  }',
+    '  if (index !== 0) throw new Error(`expected input shape ${index}`);',
+    '  return shapes as Shape;',
+    '}',
+  ].join('\n'),
+};
+
+const TYPE_ALIASES: readonly (readonly [string, string])[] = [
+  ['Tensor', 'tfjs.Tensor'],
+  ['Shape', '(number | null)[]'],
+  ['Kwargs', "Parameters<tfjs.layers.Layer['call']>[1]"],
+  ['LayerArgs', 'NonNullable<ConstructorParameters<typeof tfjs.layers.Layer>[0]>'],
+  ['LayerVariable', 'tfjs.LayerVariable'],
+  ['ConfigDict', 'tfjs.serialization.ConfigDict'],
+];
+
+const RESERVED = [
+  'tf', 'tfjs', 'Tf', 'SymbolicTensor', 'Tensor', 'Shape', 'Kwargs', 'LayerArgs', 'LayerVariable', 'ConfigDict', 'apply', 'buildModel',
+  'registerCustomLayers', 'customLayers', 'defineCustomLayers', 'customLayerCache', 'oneTensor', 'oneShape', 'inputShape', 'outputs', 'model',
+];
+
+function indexVar(depth: number): string {
+  return depth === 0 ? 'k' : `k${depth + 1}`;
+}
+function suffixVar(depth: number): string {
+  return depth === 0 ? 'copy' : `copy${depth + 1}`;
+}
+
+export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOptions = {}): TypeScriptExport {
+  const plan = planCode(doc);
+  const stem = fileStem(doc.meta.name);
+  const moduleFile = `${stem === 'train' ? 'model' : stem}.ts`;
+  const scope = new NameScope('ts', RESERVED);
+  for (let d = 0; d < 8; d++) scope.reserve(indexVar(d), suffixVar(d));
+  const vars = new Map<NodeId, string>();
+  for (const n of plan.sequence) vars.set(n.id, scope.claim(n.label, 'layer'));
+  const carries = new Map<PlanLoop, string>();
+  for (const l of plan.loops) carries.set(l, scope.claim(l.label, 'block'));
+  const varOf = (id: NodeId): string => vars.get(id) ?? 'undefined';
+  const carryOf = (l: PlanLoop): string => carries.get(l) ?? 'undefined';
+
+  const classes = new Map<string, TsCustomClass>();
+  const body: string[] = [];
+
+  const nameExpr = (node: PlanNode, suffix = ''): string => {
+    if (!/^[A-Za-z0-9_]*$/.test(node.layerName + suffix)) throw new Error(`codegen: unexpected layer name ${node.layerName}${suffix}`);
+    if (node.loops.length === 0) return tsString(node.layerName + suffix);
+    let s = node.layerName;
+    for (let i = node.loops.length - 1; i >= 0; i--) s += `\${${suffixVar(i)}}`;
+    return `\`${s}${suffix}\``;
+  };
+
+  const emitNode = (node: PlanNode, ind: string, loops: readonly PlanLoop[]): void => {
+    const ctx: TsPrintContext = {
+      name: nameExpr(node),
+      nameWith: (suffix) => nameExpr(node, suffix),
+      inputs: node.inputIds.map((id) => resolveRef(plan, id, loops, varOf, carryOf)),
+      inputShapes: node.inputShapes,
+      outputShape: node.shape,
+      input: doc.input,
+      customClass(cls) {
+        classes.set(cls.name, cls);
+        return cls.name;
+      },
+    };
+    const expr = node.def.code.typescript(node.params, ctx);
+    const v = varOf(node.id);
+    const labelNote = node.label !== v && node.label !== node.layerName ? ` "${commentText(node.label, 60)}"` : '';
+    body.push(`${ind}const ${v} = ${expr}; //${labelNote} ${fmtShape(node.shape)}`);
+  };
+
+  const emitItems = (items: readonly PlanItem[], ind: string, loops: readonly PlanLoop[], depth: number): void => {
+    for (const it of items) {
+      if (it.type === 'node') {
+        emitNode(it.node, ind, loops);
+        continue;
+      }
+      if (body.length > 0 && body[body.length - 1] !== '') body.push('');
+      if (it.loop === null) {
+        body.push(`${ind}// ── ${commentText(it.label, 100)} ──`);
+        emitItems(it.items, ind, loops, depth);
+        body.push('');
+        continue;
+      }
+      const l = it.loop;
+      const carry = carryOf(l);
+      const k = indexVar(depth);
+      const copy = suffixVar(depth);
+      body.push(`${ind}// ── ${commentText(it.label, 100)}: repeated ${l.repeat} times (copy k's layers are named <layer>__r<k>) ──`);
+      body.push(`${ind}let ${carry} = ${resolveRef(plan, l.entry, loops, varOf, carryOf)};`);
+      body.push(`${ind}for (let ${k} = 1; ${k} <= ${l.repeat}; ${k}++) {`);
+      body.push(`${ind}  const ${copy} = ${k} === 1 ? '' : \`__r\${${k}}\`;`);
+      const inner = [...loops, l];
+      emitItems(it.items, `${ind}  `, inner, depth + 1);
+      body.push(`${ind}  ${carry} = ${resolveRef(plan, l.exit, inner, varOf, carryOf)};`);
+      body.push(`${ind}}`);
+      body.push('');
+    }
+  };
+  emitItems(plan.items, '  ', [], 0);
+  while (body[body.length - 1] === '') body.pop();
+
+  const inputVars = plan.inputs.map((id) => resolveRef(plan, id, [], varOf, carryOf));
+  const outputVars = plan.outputs.map((o) => resolveRef(plan, o.id, [], varOf, carryOf));
+  const one = (xs: readonly string[]): string => (xs.length === 1 ? (xs[0] ?? '') : `[${xs.join(', ')}]`);
+  const costs = costReport(plan.analysis).totals;
+  const inputShape = [doc.input.height, doc.input.width, doc.input.channels];
+
+  const out: string[] = [];
+  const name = commentText(doc.meta.name || 'Untitled network', 100);
+  out.push('/**');
+  out.push(` * ${name} — a tfjs model generated by Skipwire.`);
+  if (doc.meta.description) out.push(' *', ...wrap(commentText(doc.meta.description, 600), 96).map((l) => ` * ${l}`));
+  out.push(' *');
+  out.push(` * Input: ${fmtShape(inputShape)} (height, width, channels; a batch is [N, ${inputShape.join(', ')}]).`);
+  for (const o of plan.outputs) {
+    const node = plan.nodes.get(o.id);
+    const what = o.head ? `${o.head.task}, trained with ${o.head.loss}` : 'no head';
+    out.push(` * Output: ${commentText(node?.label ?? o.id, 60)} ${fmtShape(node?.shape ?? [])} (${what}).`);
+  }
+  out.push(` * Parameters: ${costs.params.toLocaleString('en-US')} trainable, ${costs.nonTrainable.toLocaleString('en-US')} non-trainable.`);
+  out.push(' *');
+  out.push(' *   import * as tf from \'@tensorflow/tfjs\'; // or @tensorflow/tfjs-node, @tensorflow/tfjs-node-gpu');
+  out.push(` *   import { buildModel } from './${moduleFile.replace(/\.ts$/, '.js')}';`);
+  out.push(' *   const model = buildModel(tf);');
+  out.push(` *   const y = model.predict(tf.zeros([1, ${inputShape.join(', ')}]));`);
+  out.push(' *');
+  out.push(' * Layer names are the graph\'s, so weights saved from Skipwire load into this model by name.');
+  out.push(' */');
+  out.push("import type * as tfjs from '@tensorflow/tfjs';");
+  out.push('');
+  out.push('type Tf = typeof tfjs;');
+  out.push('type SymbolicTensor = tfjs.SymbolicTensor;');
+  const used = [...classes.values()];
+  const needs = new Set<TsHelperName>();
+  for (const c of used) for (const n of c.needs ?? []) needs.add(n);
+  // the type aliases the custom classes and helpers refer to (only those: no unused names)
+  const customSource = [...used.map((c) => c.source), ...[...needs].map((n) => HELPERS[n])].join('\n');
+  for (const [alias, def] of TYPE_ALIASES) if (new RegExp(`\\b${alias}\\b`).test(customSource)) out.push(`type ${alias} = ${def};`);
+  out.push('');
+  out.push(`/** The input each example has: [height, width, channels]. */`);
+  out.push(`export const inputShape = ${fmtShape(inputShape)} as const;`);
+  out.push('');
+  out.push('/** The model\'s outputs in order, with the loss each is trained with (from the graph\'s output heads). */');
+  out.push('export const outputs = [');
+  for (const o of plan.outputs) {
+    const node = plan.nodes.get(o.id);
+    const loss = o.head?.loss ?? 'meanSquaredError';
+    out.push(`  { name: ${tsString(node?.layerName ?? o.id)}, task: ${tsString(o.head?.task ?? 'none')}, loss: ${tsString(loss)}, shape: ${fmtShape(node?.shape ?? [])} },`);
+  }
+  out.push('] as const;');
+  out.push('');
+  out.push('/** Applies `layer` to one tensor or a list and returns its one output. */');
+  out.push('function apply(layer: tfjs.layers.Layer, inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {');
+  out.push('  return layer.apply(inputs) as SymbolicTensor;');
+  out.push('}');
+  out.push('');
+  out.push(`/** Builds the network (fresh weights): ${commentText(doc.meta.name || 'Untitled network', 80)}. */`);
+  out.push('export function buildModel(tf: Tf): tfjs.LayersModel {');
+  if (used.length > 0) {
+    out.push(`  const { ${used.map((c) => c.name).join(', ')} } = customLayers(tf);`);
+  }
+  out.push(...body);
+  out.push(`  return tf.model({ name: ${tsString(fileStem(doc.meta.name).replace(/-/g, '_'))}, inputs: ${one(inputVars)}, outputs: ${one(outputVars)} });`);
+  out.push('}');
+
+  if (used.length > 0) {
+    out.push('');
+    out.push('// ── custom layers (tfjs has none of these built in) ──');
+    out.push('');
+    out.push('/**');
+    out.push(' * Registers the custom layers with tfjs serialization under the names Skipwire uses, so a model');
+    out.push(' * saved by Skipwire or by this module loads with `tf.loadLayersModel`. `buildModel` does it too.');
+    out.push(' */');
+    out.push('export function registerCustomLayers(tf: Tf): void {');
+    out.push('  customLayers(tf);');
+    out.push('}');
+    out.push('');
+    out.push('const customLayerCache = new WeakMap<Tf, ReturnType<typeof defineCustomLayers>>();');
+    out.push('');
+    out.push('function customLayers(tf: Tf): ReturnType<typeof defineCustomLayers> {');
+    out.push('  let layers = customLayerCache.get(tf);');
+    out.push('  if (layers === undefined) {');
+    out.push('    layers = defineCustomLayers(tf);');
+    out.push('    customLayerCache.set(tf, layers);');
+    out.push('  }');
+    out.push('  return layers;');
+    out.push('}');
+    out.push('');
+    out.push('/** The classes extend `tf.layers.Layer` of the tf passed in, so they are defined per tf instance. */');
+    out.push('function defineCustomLayers(tf: Tf) {');
+    for (const c of used) {
+      out.push(`  /** ${commentText(c.doc, 200)} */`);
+      out.push(...c.source.split('\n').map((l) => (l === '' ? '' : `  ${l}`)));
+      out.push(`  tf.serialization.registerClass(${c.name}, 'Skipwire');`);
+      out.push('');
+    }
+    out.push(`  return { ${used.map((c) => c.name).join(', ')} };`);
+    out.push('}');
+    for (const n of needs) {
+      out.push('');
+      out.push(HELPERS[n]);
+    }
+  }
+  out.push('');
+  const files: TextFile[] = [{ name: moduleFile, content: out.join('\n') }];
+  if (options.train !== false) files.push({ name: 'train.ts', content: emitTrain(plan, moduleFile, inputShape) });
+  return { module: moduleFile, files, plan };
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur.length > 0 && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur.length > 0 ? `${cur} ${word}` : word;
+  }
+  if (cur.length > 0) lines.push(cur);
+  return lines;
+}
+
+/** train.ts: trains the module's model on tensors the caller passes, with Skipwire's defaults. */
+function emitTrain(plan: CodePlan, moduleFile: string, inputShape: readonly number[]): string {
+  const mod = `./${moduleFile.replace(/\.ts$/, '.js')}`;
+  const classify = plan.outputs.some((o) => o.head?.task === 'classification' || o.head?.task === 'segmentation');
+  const targets = plan.outputs.map((o) => {
+    const node = plan.nodes.get(o.id);
+    const shape = node?.shape ?? [];
+    const what =
+      o.head?.loss === 'categoricalCrossentropy'
+        ? 'one-hot'
+        : o.head?.loss === 'binaryCrossentropy'
+          ? '0/1 mask'
+          : 'float32 targets';
+    return ` *   ${plan.outputs.length > 1 ? `ys[${plan.outputs.indexOf(o)}]` : 'ys'}: ${what} [N, ${shape.join(', ')}] for ${commentText(node?.label ?? o.id, 60)}`;
+  });
+  return `/**
+ * Trains the model of ${mod.replace(/\.js$/, '.ts')} on tensors you pass in — generated by Skipwire.
+ *
+ * Skipwire's dataset loaders are not part of this export yet, so load your data into tensors:
+ *   xs: float32 [N, ${inputShape.join(', ')}] (NHWC images, scaled as you trained in Skipwire, e.g. to [0, 1])
+${targets.join('\n')}
+ * Each output is trained with the loss its head declares (see \`outputs\` in the model module); the
+ * optimizer defaults are Skipwire's (SGD with momentum 0.9, learning rate 0.1 — the ResNet paper's).
+ *
+ *   import * as tf from '@tensorflow/tfjs-node'; // or '@tensorflow/tfjs' (any platform, slower)
+ *   import { train } from './train.js';
+ *   const { model, history } = await train(tf, xs, ys, { epochs: 10 });
+ *   await model.save('file://./trained'); // tfjs-node; in a browser: 'downloads://model'
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { buildModel, outputs } from '${mod}';
+
+type Tf = typeof tfjs;
+type FitArgs = NonNullable<Parameters<tfjs.LayersModel['fit']>[2]>;
+
+export interface TrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** sgd, momentum (SGD with momentum) or adam. */
+  optimizer?: 'sgd' | 'momentum' | 'adam';
+  momentum?: number;
+  /** Fraction of the examples held out to report validation loss (0 = none). */
+  validationSplit?: number;
+  shuffle?: boolean;
+  /** tfjs callbacks, e.g. { onEpochEnd: (epoch, logs) => console.log(epoch, logs) }. */
+  callbacks?: FitArgs['callbacks'];
+  /** Continue training this model instead of building a fresh one. */
+  model?: tfjs.LayersModel;
+}
+
+/** Skipwire's defaults (what the app trains with unless told otherwise). */
+export const defaults = {
+  epochs: 10,
+  batchSize: 128,
+  learningRate: 0.1,
+  optimizer: 'momentum',
+  momentum: 0.9,
+  validationSplit: 0.1,
+  shuffle: true,
+} as const satisfies Required<Omit<TrainOptions, 'callbacks' | 'model'>>;
+
+export async function train(
+  tf: Tf,
+  xs: tfjs.Tensor,
+  ys: tfjs.Tensor | tfjs.Tensor[],
+  options: TrainOptions = {},
+): Promise<{ model: tfjs.LayersModel; history: tfjs.History }> {
+  const learningRate = options.learningRate ?? defaults.learningRate;
+  const kind = options.optimizer ?? defaults.optimizer;
+  const optimizer =
+    kind === 'adam'
+      ? tf.train.adam(learningRate)
+      : kind === 'momentum'
+        ? tf.train.momentum(learningRate, options.momentum ?? defaults.momentum)
+        : tf.train.sgd(learningRate);
+  const model = options.model ?? buildModel(tf);
+  model.compile({ optimizer, loss: outputs.map((o) => o.loss)${classify ? ", metrics: ['accuracy']" : ''} });
+  const history = await model.fit(xs, ys, {
+    epochs: options.epochs ?? defaults.epochs,
+    batchSize: options.batchSize ?? defaults.batchSize,
+    validationSplit: options.validationSplit ?? defaults.validationSplit,
+    shuffle: options.shuffle ?? defaults.shuffle,
+    ...(options.callbacks !== undefined ? { callbacks: options.callbacks } : {}),
+  });
+  return { model, history };
+}
+`;
+}
