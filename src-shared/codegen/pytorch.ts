@@ -285,13 +285,13 @@ function emitTrainDdp(plan: CodePlan, moduleName: string, className: string, wei
       losses.push(`F.cross_entropy(${out}, ${tgt})`);
       metrics.push(`(${out}.argmax(dim=1) == ${tgt}).float().mean()`);
     } else if (o.head?.loss === 'binaryCrossentropy') {
-      targets.push(`#   ${label}: float32 (${shape.join(', ')}) mask of 0s and 1s`);
+      targets.push(`#   ${label}: float32 (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) mask of 0s and 1s`);
       randoms.push(`(torch.rand(${shape.join(', ')}) > 0.5).float()`);
       losses.push(`F.binary_cross_entropy_with_logits(${out}, ${tgt})`);
       metrics.push(`((${out} > 0).float() == ${tgt}).float().mean()`);
     } else {
       const fn = o.head?.loss === 'meanAbsoluteError' ? 'F.l1_loss' : 'F.mse_loss';
-      targets.push(`#   ${label}: float32 (${shape.join(', ')}) values`);
+      targets.push(`#   ${label}: float32 (${shape.join(', ')}${shape.length === 1 ? ',' : ''}) values`);
       randoms.push(`torch.randn(${shape.join(', ')})`);
       losses.push(`${fn}(${out}, ${tgt})`);
     }

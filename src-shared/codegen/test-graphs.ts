@@ -122,6 +122,22 @@ export function oddSizesGraph(): GraphDocument {
   );
 }
 
+/** Three heads of different ranks on one trunk: classification [5], regression [2], segmentation [8, 8, 3]. */
+export function multiHeadGraph(): GraphDocument {
+  return buildGraph(
+    { height: 8, width: 8, channels: 3 },
+    (b) => {
+      const x = b.add('Input', {}, { id: 'input' });
+      const t = b.chain(x, ['Conv2D', { filters: 6, kernel: 3 }, 'trunk'], ['BatchNorm', {}, 'trunk_bn'], ['ReLU', {}, 'trunk_relu']);
+      const gap = b.chain(t, ['GlobalAvgPool', {}, 'gap']);
+      b.chain(gap, ['ClassificationHead', { classes: 5 }, 'label']);
+      b.chain(gap, ['RegressionHead', { outputs: 2 }, 'box']);
+      b.chain(t, ['SegmentationHead', { classes: 3 }, 'mask']);
+    },
+    'Three heads',
+  );
+}
+
 /**
  * A ResNet whose stages are blocks repeated ×N (loops), the second with a block inside it. (Nested
  * repeats are left out: the compiler's unrolling names inner and outer copies alike, see report.)
@@ -194,6 +210,7 @@ export function exportTestGraphs(): TestGraph[] {
     { name: 'resnet-8 (sample)', doc: cifarResNet(1, { height: 8, width: 8, channels: 3 }) },
     { name: 'all kinds', doc: allKindsGraph() },
     { name: 'odd sizes', doc: oddSizesGraph() },
+    { name: 'three heads', doc: multiHeadGraph() },
     { name: 'repeated blocks', doc: repeatedGraph() },
     { name: 'hostile labels', doc: hostileGraph() },
   ];

@@ -271,7 +271,22 @@ function wrap(text: string, width: number): string[] {
 /** train.ts: trains the module's model on tensors the caller passes, with Skipwire's defaults. */
 function emitTrain(plan: CodePlan, moduleFile: string, inputShape: readonly number[]): string {
   const mod = `./${moduleFile.replace(/\.ts$/, '.js')}`;
-  const classify = plan.outputs.some((o) => o.head?.task === 'classification' || o.head?.task === 'segmentation');
+  const accuracy = (o: (typeof plan.outputs)[number]): boolean => o.head?.loss === 'categoricalCrossentropy' || o.head?.loss === 'binaryCrossentropy';
+  // tfjs takes loss names or functions, not a mix: functions as soon as one output is a feature map
+  const spatial = plan.outputs.some((o) => plan.nodes.get(o.id)?.shape.length === 3);
+  const lossLines = plan.outputs.map((o) => {
+    const node = plan.nodes.get(o.id);
+    const loss = o.head?.loss ?? 'meanSquaredError';
+    const expr = !spatial ? tsString(loss) : node?.shape.length === 3 ? `(yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.mean(tf.metrics.${loss}(yTrue, yPred), [1, 2])` : `tf.metrics.${loss}`;
+    return `    ${expr}, // ${commentText(node?.label ?? o.id, 60)}`;
+  });
+  const metricOutputs = plan.outputs.filter(accuracy).map((o) => plan.nodes.get(o.id)?.layerName ?? o.id);
+  const metrics =
+    metricOutputs.length === 0
+      ? ''
+      : plan.outputs.length === 1
+        ? ", metrics: ['accuracy']"
+        : `, metrics: { ${metricOutputs.map((n) => `${n}: 'accuracy'`).join(', ')} }`;
   const targets = plan.outputs.map((o) => {
     const node = plan.nodes.get(o.id);
     const shape = node?.shape ?? [];
@@ -289,7 +304,7 @@ function emitTrain(plan: CodePlan, moduleFile: string, inputShape: readonly numb
  * Skipwire's dataset loaders are not part of this export yet, so load your data into tensors:
  *   xs: float32 [N, ${inputShape.join(', ')}] (NHWC images, scaled as you trained in Skipwire, e.g. to [0, 1])
 ${targets.join('\n')}
- * Each output is trained with the loss its head declares (see \`outputs\` in the model module); the
+ * Each output is trained with the loss its head declares (also listed as \`outputs\` in the model module); the
  * optimizer defaults are Skipwire's (SGD with momentum 0.9, learning rate 0.1 — the ResNet paper's).
  *
  *   import * as tf from '@tensorflow/tfjs-node'; // or '@tensorflow/tfjs' (any platform, slower)
@@ -298,7 +313,7 @@ ${targets.join('\n')}
  *   await model.save('file://./trained'); // tfjs-node; in a browser: 'downloads://model'
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { buildModel, outputs } from '${mod}';
+import { buildModel } from '${mod}';
 
 type Tf = typeof tfjs;
 type FitArgs = NonNullable<Parameters<tfjs.LayersModel['fit']>[2]>;
@@ -345,7 +360,12 @@ export async function train(
         ? tf.train.momentum(learningRate, options.momentum ?? defaults.momentum)
         : tf.train.sgd(learningRate);
   const model = options.model ?? buildModel(tf);
-  model.compile({ optimizer, loss: outputs.map((o) => o.loss)${classify ? ", metrics: ['accuracy']" : ''} });
+  // each output's loss (its head's); per-pixel losses are averaged over the pixels first, so
+  // outputs of different ranks add up per example
+  const loss = [
+${lossLines.join('\n')}
+  ];
+  model.compile({ optimizer, loss${metrics} });
   const history = await model.fit(xs, ys, {
     epochs: options.epochs ?? defaults.epochs,
     batchSize: options.batchSize ?? defaults.batchSize,

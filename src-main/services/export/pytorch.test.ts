@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../src-shared/graph/compile.js';
 import { costReport } from '../../../src-shared/graph/cost.js';
 import { inferShapes } from '../../../src-shared/graph/infer.js';
 import { emitPyTorch, weightsOf } from '../../../src-shared/codegen/index.js';
-import { exportTestGraphs } from '../../../src-shared/codegen/test-graphs.js';
+import { exportTestGraphs, hostileGraph } from '../../../src-shared/codegen/test-graphs.js';
 import { runPython, scratchDir, torchPython, writeFiles } from './testing.js';
 
 /**
@@ -16,6 +18,7 @@ import { runPython, scratchDir, torchPython, writeFiles } from './testing.js';
  */
 
 const torch = torchPython();
+if (!torch.ok) console.warn(`PyTorch export checks skipped: ${torch.reason}`);
 const graphs = exportTestGraphs();
 
 interface PyResult {
@@ -67,6 +70,33 @@ print(json.dumps(results))
 `;
 
 const scratch = scratchDir('py');
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(python: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const base = { ...process.env };
+    for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete base[k];
+    const child = spawn(python, args, { cwd, env: { ...base, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1', ...env } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, output });
+    });
+  });
+}
 let results: Record<string, PyResult> = {};
 const expected = new Map<string, { params: number; nonTrainable: number; total: number }>();
 
@@ -116,6 +146,65 @@ describe.skipIf(!torch.ok)('PyTorch export (Debian python3-torch)', () => {
   });
 });
 
-describe.runIf(!torch.ok)('PyTorch export (skipped)', () => {
-  it.skip(`needs Debian's python3-torch: ${torch.ok ? '' : torch.reason}`, () => undefined);
+describe.skipIf(!torch.ok)('train_ddp.py (Debian python3-torch, CPU, gloo)', () => {
+  it('trains on two processes as torchrun starts them, from the exported weights; checkpoints after each epoch and resumes', async () => {
+    if (!torch.ok) return;
+    const g = graphs.find((x) => x.name === 'all kinds');
+    if (g === undefined) throw new Error('missing graph');
+    const dir = join(scratch.dir, 'ddp');
+    const compiled = compileGraph(tf, g.doc);
+    const out = emitPyTorch(g.doc, weightsOf(compiled.model));
+    compiled.model.dispose();
+    writeFiles(dir, out.files);
+    const weightsFile = out.files[1]?.name ?? '';
+    const args = ['train_ddp.py', '--cpu', '--epochs', '2', '--max-steps', '2', '--workers', '0', '--batch-size', '4', '--weights', weightsFile];
+    const port = await freePort();
+    const ranks = await Promise.all(
+      [0, 1].map((rank) =>
+        run(torch.python, args, dir, { RANK: String(rank), WORLD_SIZE: '2', LOCAL_RANK: String(rank), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) }),
+      ),
+    );
+    for (const r of ranks) expect(r.code, r.output).toBe(0);
+    expect(ranks[0]?.output).toMatch(/epoch 1\/2 {2}loss \d+\.\d+/);
+    expect(ranks[0]?.output).toMatch(/epoch 2\/2 /);
+    expect(existsSync(join(dir, 'checkpoint.pt'))).toBe(true);
+    // run alone (no torchrun environment: a group of one) with one more epoch: it resumes
+    const again = await run(torch.python, [...args.slice(0, 3), '3', ...args.slice(4)], dir, {});
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain('resumed from checkpoint.pt after epoch 2');
+    expect(again.output).toMatch(/epoch 3\/3 /);
+  }, 60_000);
+});
+
+describe('PyTorch export: harmless names', () => {
+  it('turns hostile labels into identifiers and comments: Python tokenizes no os, system or exit names', () => {
+    const compiled = compileGraph(tf, hostileGraph());
+    const out = emitPyTorch(hostileGraph(), weightsOf(compiled.model), { train: true });
+    compiled.model.dispose();
+    const dir = join(scratch.dir, 'hostile');
+    writeFiles(dir, out.files.filter((f) => f.name.endsWith('.py')));
+    const names = runPython(
+      process.env.SKIPWIRE_PLAIN_PYTHON ?? 'python3',
+      [
+        'import io, json, sys, tokenize, ast',
+        'out = {}',
+        'for path in sys.argv[1:]:',
+        '    src = open(path).read()',
+        '    ast.parse(src)',
+        '    out[path] = sorted({t.string for t in tokenize.generate_tokens(io.StringIO(src).readline) if t.type == tokenize.NAME})',
+        'print(json.dumps(out))',
+      ].join('\n'),
+      dir,
+      out.files.filter((f) => f.name.endsWith('.py')).map((f) => join(dir, f.name)),
+    );
+    const parsed = JSON.parse(names) as Record<string, string[]>;
+    expect(Object.keys(parsed)).toHaveLength(2);
+    for (const [path, list] of Object.entries(parsed)) {
+      // train_ddp.py imports os itself; the model module has no business with it
+      const banned = path.endsWith('train_ddp.py') ? ['system', 'exit', 'pwned', 'exec'] : ['os', 'system', 'exit', 'pwned', 'exec'];
+      for (const bad of banned) expect(list, path).not.toContain(bad);
+    }
+    const model = out.files[0];
+    expect(model !== undefined && 'content' in model ? model.content : '').toContain('x_process_exit_1 = self.x_process_exit_1(');
+  });
 });

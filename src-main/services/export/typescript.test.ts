@@ -11,6 +11,11 @@ interface GeneratedModule {
   buildModel(t: typeof tf): tf.LayersModel;
 }
 
+interface GeneratedTrain {
+  train(t: typeof tf, xs: tf.Tensor, ys: tf.Tensor | tf.Tensor[], options?: Record<string, unknown>): Promise<{ model: tf.LayersModel; history: tf.History }>;
+  defaults: { epochs: number; learningRate: number; optimizer: string };
+}
+
 const graphs = exportTestGraphs();
 const scratch = scratchDir('ts');
 const dirs = new Map<string, { dir: string; module: string; files: readonly { name: string; content: string }[] }>();
@@ -78,6 +83,26 @@ function identifiers(source: string): Set<string> {
   visit(ts.createSourceFile('x.ts', source, ts.ScriptTarget.ES2022, true));
   return out;
 }
+
+describe('TypeScript export: train.ts', () => {
+  it('trains the generated model on tensors passed in, with the heads\' losses (three heads: classification, regression, segmentation)', async () => {
+    const g = graphs.find((x) => x.name === 'three heads');
+    const d = g === undefined ? undefined : dirs.get(g.name);
+    if (g === undefined || d === undefined) throw new Error('not generated');
+    await transpileAndImport<GeneratedModule>(d.dir, d.module);
+    const { train, defaults } = await transpileAndImport<GeneratedTrain>(d.dir, 'train.ts');
+    expect(defaults).toMatchObject({ optimizer: 'momentum', learningRate: 0.1 });
+    const { height, width, channels } = g.doc.input;
+    const xs = tf.randomUniform([4, height, width, channels], 0, 1, 'float32', 3);
+    const ys = [tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5), tf.randomNormal([4, 2]), tf.oneHot(tf.zeros([4, 8, 8], 'int32'), 3)];
+    const { model, history } = await train(tf, xs, ys, { epochs: 2, batchSize: 2, validationSplit: 0, learningRate: 0.01 });
+    const loss = history.history['loss'] as number[];
+    expect(loss).toHaveLength(2);
+    for (const l of loss) expect(Number.isFinite(l)).toBe(true);
+    model.dispose();
+    tf.dispose([xs, ...ys]);
+  });
+});
 
 describe('TypeScript export: readable and harmless', () => {
   it('keeps hostile labels and names inert: they become identifiers, comments and escaped strings, never code', () => {
