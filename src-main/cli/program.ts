@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../version.js';
 import { registerCheck } from './check.js';
 import { registerDoctor } from './doctor.js';
+import { registerExport } from './export.js';
 import { registerInfo } from './info.js';
 import { registerProjects } from './projects.js';
 import { registerServe } from './serve.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerProjects(program, io);
   registerTemplate(program, io);
   registerCheck(program, io);
+  registerExport(program, io);
   return program;
 }
 

@@ -7,6 +7,8 @@ import { createDatasetsService } from './datasets/service.js';
 import { createEnginesService } from './engines/service.js';
 import { graphService } from '../../src-shared/api/index.js';
 import { createGraphService } from './graph.js';
+import { exportService } from '../../src-shared/api/index.js';
+import { createExportService } from './export/service.js';
 
 export interface BackendOptions {
   mode: HostMode;
@@ -42,5 +44,7 @@ export function createBackend(o: BackendOptions): Dispatcher {
   d.provide(datasetsService, createDatasetsService({ dataDir: o.dataDir }));
   // Templates and checks: pure functions of the graph model, nothing to open.
   d.provide(graphService, createGraphService());
+  // Export: document → code or model files (tfjs loads on the first export, not at startup).
+  d.provide(exportService, createExportService());
   return d;
 }

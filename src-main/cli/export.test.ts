@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { generateTemplate } from '../../src-shared/templates/registry.js';
+import { run } from './program.js';
+import type { Io } from './output.js';
+
+function capture(): Io & { outs: string[]; errs: string[] } {
+  const outs: string[] = [];
+  const errs: string[] = [];
+  return { outs, errs, out: (l) => outs.push(l), err: (l) => errs.push(l) };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sw-export-cli-'));
+function file(name: string, content: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+function resnet8(): Record<string, unknown> & { nodes: Record<string, { params: Record<string, unknown> }> } {
+  const r = generateTemplate('resnet', { depth: 8, width: 4, inputHeight: 16, inputWidth: 16, classes: 3 });
+  if (!r.ok) throw new Error(r.error.message);
+  return JSON.parse(JSON.stringify(r.doc)) as Record<string, unknown> & { nodes: Record<string, { params: Record<string, unknown> }> };
+}
+
+const good = file('resnet8.json', resnet8());
+
+describe('skipwire export', () => {
+  it('--format ts: the module and train.ts in a new folder; lists what it wrote', async () => {
+    const io = capture();
+    const out = join(dir, 'ts');
+    expect(await run(['export', good, '--format', 'ts', '--out', out], io)).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['resnet-8.ts', 'train.ts']);
+    expect(io.outs[0]).toBe(`exported ResNet-8 as ts to ${out}:`);
+    expect(io.outs.slice(1).join('\n')).toMatch(/resnet-8\.ts {2}\d+\.\d KB/);
+    expect(readFileSync(join(out, 'resnet-8.ts'), 'utf8')).toContain('export function buildModel(tf: Tf): tfjs.LayersModel {');
+    expect(io.errs).toEqual([]);
+  });
+
+  it('--format pytorch --json: one JSON object naming the module, the weights and train_ddp.py', async () => {
+    const io = capture();
+    const out = join(dir, 'py');
+    expect(await run(['export', good, '--format', 'pytorch', '--out', out, '--json'], io)).toBe(0);
+    expect(io.outs).toHaveLength(1);
+    const j = JSON.parse(io.outs[0] ?? '') as { ok: boolean; target: string; out: string; files: { name: string; bytes: number }[] };
+    expect(j).toMatchObject({ ok: true, target: 'pytorch', out });
+    expect(j.files.map((f) => f.name)).toEqual(['resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py']);
+    expect(j.files[1]?.bytes).toBeGreaterThan(4 * 4000);
+    expect(readFileSync(join(out, 'resnet_8.py'), 'utf8')).toContain('class ResNet8(nn.Module):');
+  });
+
+  it('--format onnx (--layout nchw) writes a model ONNX Runtime loads; --format tfjs writes model.json + weights.bin', async () => {
+    const io = capture();
+    const out = join(dir, 'onnx');
+    expect(await run(['export', good, '--format', 'onnx', '--layout', 'nchw', '--out', out], io)).toBe(0);
+    const session = await ort.InferenceSession.create(readFileSync(join(out, 'resnet-8.onnx')));
+    const y = await session.run({ input: new ort.Tensor('float32', new Float32Array(3 * 16 * 16), [1, 3, 16, 16]) });
+    expect(Object.values(y)[0]?.dims).toEqual([1, 3]);
+    await session.release();
+    expect(await run(['export', good, '--format', 'tfjs', '--out', join(dir, 'tfjs')], capture())).toBe(0);
+    expect(readdirSync(join(dir, 'tfjs')).sort()).toEqual(['README.md', 'model.json', 'resnet-8.ts', 'weights.bin']);
+  });
+
+  it('refuses a graph with errors: exit 1, the diagnostics, one line; nothing written', async () => {
+    const doc = resnet8();
+    const n = doc.nodes['s1b1_conv2'];
+    if (n) n.params = { ...n.params, filters: 8 };
+    const io = capture();
+    const out = join(dir, 'refused');
+    expect(await run(['export', file('broken.json', doc), '--format', 'pytorch', '--out', out], io)).toBe(1);
+    expect(io.errs).toEqual([`skipwire: cannot export ${join(dir, 'broken.json')}: the graph has 1 error`]);
+    expect(io.outs.some((l) => /^ {2}error {3}.*\[16,16,8\]/.test(l))).toBe(true);
+    expect(existsSync(out)).toBe(false);
+    const j = capture();
+    expect(await run(['export', join(dir, 'broken.json'), '--format', 'ts', '--out', out, '--json'], j)).toBe(1);
+    expect(JSON.parse(j.outs[0] ?? '')).toMatchObject({ ok: false, diagnostics: [{ severity: 'error', code: 'merge-shape-mismatch' }] });
+  });
+
+  it('bad input exits 2 with one line: --run (no trainer yet), unknown format, unreadable or non-document files, files in the way', async () => {
+    const cases: [string[], RegExp][] = [
+      [['export', good, '--format', 'pytorch', '--run', 'r1', '--out', join(dir, 'x')], /--run r1: exporting a training run's weights is not available until the trainer lands/],
+      [['export', good, '--format', 'keras', '--out', join(dir, 'x')], /argument 'keras' is invalid/],
+      [['export', good, '--out', join(dir, 'x')], /--format/],
+      [['export', join(dir, 'missing.json'), '--format', 'ts', '--out', join(dir, 'x')], /cannot read .*missing\.json: no such file/],
+      [['export', file('text.json', 'hello'), '--format', 'ts', '--out', join(dir, 'x')], /not a Skipwire document: not JSON/],
+      [['export', file('other.json', { a: 1 }), '--format', 'ts', '--out', join(dir, 'x')], /no schemaVersion/],
+      [['export', good, '--format', 'ts', '--out', join(dir, 'ts')], /already has resnet-8\.ts, train\.ts: pass --force/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.errs).toHaveLength(1);
+      expect(io.errs[0]).toMatch(message);
+    }
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+    expect(await run(['export', good, '--format', 'ts', '--out', join(dir, 'ts'), '--force', '--no-train'], capture())).toBe(0);
+  });
+});

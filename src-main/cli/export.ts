@@ -1,0 +1,119 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ContractError, Dispatcher, exportService, MAX_OPEN_BYTES } from '../../src-shared/api/index.js';
+import type { ExportedFile, ExportTarget } from '../../src-shared/api/index.js';
+import type { ExportFile } from '../../src-shared/codegen/index.js';
+import { checkDocument } from '../../src-shared/graph/report.js';
+import { RUN_WEIGHTS_UNAVAILABLE } from '../services/export/exporter.js';
+import { createExportService } from '../services/export/service.js';
+import { WriteRefused, writeExport } from '../services/export/write.js';
+import { CliError } from './output.js';
+import type { Io } from './output.js';
+
+/** The CLI's format names → the export targets. */
+export const FORMATS: Readonly<Record<string, ExportTarget>> = { ts: 'typescript', tfjs: 'tfjs-model', pytorch: 'pytorch', onnx: 'onnx' };
+
+function oneLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_OPEN_BYTES) throw new CliError(`cannot read ${file}: larger than ${MAX_OPEN_BYTES} bytes`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    const why = err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.message : String(err);
+    throw new CliError(`cannot read ${file}: ${why === 'ENOENT' ? 'no such file' : oneLine(why)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CliError(`${file} is not a Skipwire document: not JSON (${oneLine(err instanceof Error ? err.message : String(err))})`);
+  }
+}
+
+function human(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export interface ExportCliOptions {
+  format: string;
+  out: string;
+  run?: string;
+  json?: boolean;
+  force?: boolean;
+  layout?: 'nhwc' | 'nchw';
+  train: boolean;
+}
+
+/**
+ * `skipwire export FILE --format F --out DIR`: refuses a graph with errors (exit 1, one line and the
+ * diagnostics), generates through the export service, writes DIR without half-written files.
+ * Exit 2 for bad input (unreadable file, not a document, unknown format, --run, files in the way).
+ */
+export async function exportCommand(file: string, o: ExportCliOptions, io: Io): Promise<void> {
+  const target = FORMATS[o.format];
+  if (target === undefined) throw new CliError(`--format must be one of ${Object.keys(FORMATS).join(', ')}; got "${o.format}"`);
+  if (o.run !== undefined) throw new CliError(`--run ${o.run}: ${RUN_WEIGHTS_UNAVAILABLE}`);
+  const json = readJson(file);
+  const checked = checkDocument(json);
+  if (!checked.ok) throw new CliError(`${file}: ${oneLine(checked.error.message)}`);
+  if (!checked.report.ok) {
+    const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
+    const line = `cannot export ${file}: the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
+    // the diagnostics on stdout (as `skipwire check` prints them), the one line on stderr
+    if (o.json === true) {
+      io.out(JSON.stringify({ ok: false, error: line, diagnostics: checked.report.diagnostics.map((d) => ({ node: d.node ?? null, severity: d.severity, code: d.code, message: d.message })) }));
+    } else {
+      for (const d of checked.report.diagnostics) if (d.severity !== 'info') io.out(`  ${d.severity.padEnd(7)} ${d.message}`);
+    }
+    throw new CliError(line, 1);
+  }
+
+  // through the contract, as the app calls it
+  const d = new Dispatcher();
+  d.provide(exportService, createExportService());
+  let reply: { folder: string; files: ExportedFile[] };
+  try {
+    const raw = await d.call('export', 'generate', { document: json, target, options: { train: o.train, ...(o.layout !== undefined ? { layout: o.layout } : {}) } }, { transport: 'in-process', clientId: 'cli' });
+    reply = exportService.methods.generate.output.parse(raw);
+  } catch (err) {
+    if (err instanceof ContractError) throw new CliError(`cannot export ${file}: ${err.message}`, err.code === 'bad-request' || err.code === 'unavailable' ? 2 : 1);
+    throw err;
+  }
+  const files: ExportFile[] = reply.files.map((f) => (f.encoding === 'base64' ? { name: f.name, bytes: new Uint8Array(Buffer.from(f.content, 'base64')) } : { name: f.name, content: f.content }));
+  let written;
+  try {
+    written = writeExport(o.out, files, { force: o.force === true });
+  } catch (err) {
+    if (err instanceof WriteRefused) throw new CliError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot write ${o.out}: ${code ?? (err instanceof Error ? oneLine(err.message) : String(err))}`, code === 'ENOTDIR' || code === 'EEXIST' ? 2 : 1);
+  }
+  if (o.json === true) {
+    io.out(JSON.stringify({ ok: true, format: o.format, target, out: written.dir, files: written.files }));
+    return;
+  }
+  io.out(`exported ${checked.doc.meta.name || file} as ${o.format} to ${o.out}:`);
+  for (const f of written.files) io.out(`  ${f.name}  ${human(f.bytes)}`);
+}
+
+export function registerExport(program: Command, io: Io): void {
+  program
+    .command('export')
+    .description('export a document as code or model files: ts (a tfjs TypeScript module + train.ts), tfjs (model.json + weights), pytorch (module + weights + train_ddp.py), onnx')
+    .argument('<file>', 'a Skipwire document (.json)')
+    .addOption(new Option('-f, --format <format>', 'what to export').choices(Object.keys(FORMATS)).makeOptionMandatory())
+    .requiredOption('-o, --out <dir>', 'folder to write (created if missing; files already there are kept unless --force)')
+    .option('--run <id>', "export a training run's weights (not available until the trainer lands)")
+    .addOption(new Option('--layout <layout>', 'onnx: input/output layout').choices(['nhwc', 'nchw']))
+    .option('--no-train', 'ts / pytorch: leave out the training script')
+    .option('--force', 'replace files of the same names in the folder')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: ExportCliOptions) => exportCommand(file, opts, io));
+}
