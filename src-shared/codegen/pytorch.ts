@@ -6,6 +6,7 @@ import { commentText, docstringText, fileStem, NameScope, pyClassName } from './
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop } from './plan.js';
 import { encodeSafetensors } from './safetensors.js';
+import { tidyBlankLines } from './typescript.js';
 import type { ExportFile } from './types.js';
 import { layerWeights, type WeightSet } from './weights.js';
 
@@ -97,8 +98,9 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
         continue;
       }
       if (it.loop === null) {
-        cls.forward.push(`${ind}# ── ${commentText(it.label, 100)} ──`);
+        cls.forward.push('', `${ind}# ── ${commentText(it.label, 100)} ──`);
         emitScope(cls, names, it.items, ind, loops, carries);
+        cls.forward.push('');
         continue;
       }
       // a repeated block: its own module class, N copies in an nn.ModuleList
@@ -114,10 +116,10 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
       inner.forward.push(`${INDENT}${INDENT}return ${resolveRef(plan, l.exit, [...loops, l], varOf, (x) => innerCarries.get(x) ?? 'None')}`);
       classes.push(inner);
       cls.init.push(`${INDENT}${INDENT}self.${attr} = nn.ModuleList([${blockClass}() for _ in range(${l.repeat})])`);
-      cls.forward.push(`${ind}# ── ${commentText(l.label, 100)}: repeated ${l.repeat} times ──`);
+      cls.forward.push('', `${ind}# ── ${commentText(l.label, 100)}: repeated ${l.repeat} times ──`);
       cls.forward.push(`${ind}${attr} = ${resolveRef(plan, l.entry, loops, varOf, carryOf)}`);
       cls.forward.push(`${ind}for block in self.${attr}:`);
-      cls.forward.push(`${ind}${INDENT}${attr} = block(${attr})`);
+      cls.forward.push(`${ind}${INDENT}${attr} = block(${attr})`, '');
       carries.set(l, attr);
     }
   };
@@ -129,6 +131,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
   const params = plan.inputs.map((id) => emitted.attrs.get(id) ?? 'x');
   const outs = plan.outputs.map((o) => resolveRef(plan, o.id, [], (id) => emitted.attrs.get(id) ?? 'None', (l) => mainCarries.get(l) ?? 'None'));
   main.forward.push(`${INDENT}${INDENT}return ${outs.length === 1 ? outs[0] : outs.join(', ')}`);
+  for (const c of [main, ...classes]) tidyBlankLines(c.forward);
 
   // ---- weights: every layer copy's tfjs weights → its state_dict entries ----
   const stateDict = new Map<string, PyTensor>();

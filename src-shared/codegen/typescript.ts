@@ -145,7 +145,7 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
     }
   };
   emitItems(plan.items, '  ', [], 0);
-  while (body[body.length - 1] === '') body.pop();
+  tidyBlankLines(body);
 
   const inputVars = plan.inputs.map((id) => resolveRef(plan, id, [], varOf, carryOf));
   const outputVars = plan.outputs.map((o) => resolveRef(plan, o.id, [], varOf, carryOf));
@@ -253,6 +253,18 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   const files: TextFile[] = [{ name: moduleFile, content: out.join('\n') }];
   if (options.train !== false) files.push({ name: 'train.ts', content: emitTrain(plan, moduleFile, inputShape) });
   return { module: moduleFile, files, plan };
+}
+
+/** One blank line between blocks: none doubled, none right after a heading, none at the ends. */
+export function tidyBlankLines(lines: string[]): void {
+  const out: string[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    if (line === '' && (prev === undefined || prev === '' || /^\s*(\/\/|#) ── .* ──$/.test(prev))) continue;
+    out.push(line);
+  }
+  while (out[out.length - 1] === '') out.pop();
+  lines.splice(0, lines.length, ...out);
 }
 
 function wrap(text: string, width: number): string[] {
