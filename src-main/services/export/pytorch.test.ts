@@ -184,7 +184,7 @@ describe('PyTorch export: harmless names', () => {
     const dir = join(scratch.dir, 'hostile');
     writeFiles(dir, out.files.filter((f) => f.name.endsWith('.py')));
     const names = runPython(
-      process.env.SKIPWIRE_PLAIN_PYTHON ?? 'python3',
+      torch.ok ? torch.python : existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
       [
         'import io, json, sys, tokenize, ast',
         'out = {}',
