@@ -106,3 +106,32 @@ describe('repeated blocks', () => {
     expect(d?.message).toContain('[8,8,6] out');
   });
 });
+
+describe('nested repeated blocks', () => {
+  it('unroll with unique ids and compile (inner ×2 inside outer ×3 = 6 runs)', () => {
+    const { doc, members } = blockDoc();
+    // inner block: the residual unit; outer block: the same unit wrapped once more
+    const inner = group(doc, { nodeIds: members, label: 'unit', id: 'unit' });
+    if (!inner.ok) throw new Error(inner.error.message);
+    const outer = group(inner.doc, { nodeIds: [], groupIds: ['unit'], label: 'stage', id: 'stage' });
+    if (!outer.ok) throw new Error(outer.error.message);
+    let d = outer.doc;
+    for (const [gid, n] of [['unit', 2], ['stage', 3]] as const) {
+      const r = setRepeat(d, { groupId: gid, repeat: n });
+      if (!r.ok) throw new Error(r.error.message);
+      d = r.doc;
+    }
+    expect(repeatFactors(d).get('c1')).toBe(6);
+    const ex = expandRepeats(d);
+    expect(Object.keys(ex.nodes).filter((id) => id.startsWith('c1')).length).toBe(6);
+    const a = inferShapes(ex);
+    expect(isValid(a)).toBe(true);
+    const c = compileGraph(tf, d);
+    try {
+      const trainable = c.model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((x, y) => x * (y ?? 1), 1), 0);
+      expect(trainable).toBe(costReport(inferShapes(d)).totals.params);
+    } finally {
+      c.model.dispose();
+    }
+  });
+});

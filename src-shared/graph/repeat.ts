@@ -155,16 +155,33 @@ function unroll(doc: GraphDocument, g: GraphGroup): GraphDocument {
     if (!exitEdgeIds.has(id)) edges[id] = e;
   }
   const internal = Object.values(doc.edges).filter((e) => members.has(e.source) && members.has(e.target));
+  // Copies are <id>__r<k>; when that id is taken (a block nested in another repeated block was
+  // unrolled first), _2, _3, … is appended, deterministically.
+  const fresh = (records: Record<string, unknown>, base: string): string => {
+    let id = base;
+    for (let n = 2; getId(records, id) !== undefined; n++) id = `${base}_${n}`;
+    return id;
+  };
   let prevExit = r.ports.exit;
   for (let k = 2; k <= g.repeat; k++) {
     const sfx = copySuffix(k);
+    const rename = new Map<NodeId, NodeId>();
     for (const m of members) {
       const n = getId(doc.nodes, m) as GraphNode;
-      nodes[m + sfx] = { ...n, id: m + sfx, ...(n.label !== undefined ? { label: `${n.label}${sfx}` } : {}) };
+      const id = fresh(nodes, m + sfx);
+      rename.set(m, id);
+      nodes[id] = { ...n, id, ...(n.label !== undefined ? { label: `${n.label}${sfx}` } : {}) };
     }
-    for (const e of internal) edges[e.id + sfx] = { ...e, id: e.id + sfx, source: e.source + sfx, target: e.target + sfx };
-    for (const e of r.ports.entryEdges) edges[e.id + sfx] = { ...e, id: e.id + sfx, source: prevExit, target: e.target + sfx };
-    prevExit = r.ports.exit + sfx;
+    const to = (id: NodeId): NodeId => rename.get(id) ?? id;
+    for (const e of internal) {
+      const id = fresh(edges, e.id + sfx);
+      edges[id] = { ...e, id, source: to(e.source), target: to(e.target) };
+    }
+    for (const e of r.ports.entryEdges) {
+      const id = fresh(edges, e.id + sfx);
+      edges[id] = { ...e, id, source: prevExit, target: to(e.target) };
+    }
+    prevExit = to(r.ports.exit);
   }
   for (const e of r.ports.exitEdges) edges[e.id] = { ...e, source: prevExit };
   return { ...doc, nodes, edges, groups };
