@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { shapePreserving } from './lib/define.js';
-import { num } from './lib/shape.js';
+import { fail, num } from './lib/shape.js';
 import { chw, numLit, pyCall, tsApply, tsConfig } from './lib/code.js';
 
 const params = z.object({ alpha: num(0, 10, 1) });
 export type ELUParams = z.output<typeof params>;
 
 /** x for x > 0, alpha·(eˣ − 1) otherwise. No params; FLOPs 0. */
-export const elu = shapePreserving({
+const base = shapePreserving({
   kind: 'ELU',
   label: 'ELU',
   category: 'Activation',
@@ -22,3 +22,10 @@ export const elu = shapePreserving({
     onnx: (p, ctx) => ctx.node('Elu', ctx.inputs, chw(ctx.outputShape), { alpha: { f: p.alpha } }),
   },
 });
+
+/** tfjs's ELU layer only implements alpha = 1 (it throws otherwise), so any other alpha is a located error rather than a failure at training time. */
+export const elu: typeof base = {
+  ...base,
+  inferShape: (inputs, p, ctx) =>
+    p.alpha === 1 ? base.inferShape(inputs, p, ctx) : fail('unsupported-alpha', `alpha ${p.alpha} is not supported by tfjs's ELU (only 1); use LeakyReLU for another slope`),
+};
