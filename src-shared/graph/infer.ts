@@ -1,3 +1,4 @@
+import { MinHeap } from './heap.js';
 import { repeatDiagnostics } from './repeat.js';
 import { fmtShape, renderIssue } from '../layers/lib/shape.js';
 import { getLayer, layerKinds, type AnyLayerDef } from '../layers/registry.js';
@@ -400,54 +401,6 @@ function changesFromDiff(diff: GraphDiff): Changes {
   return { seeds, renamed };
 }
 
-/** Min-heap of topological positions. */
-class PositionHeap {
-  private readonly a: number[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  push(v: number): void {
-    const a = this.a;
-    let i = a.length;
-    a.push(v);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pv = a[p] as number;
-      if (pv <= v) break;
-      a[i] = pv;
-      i = p;
-    }
-    a[i] = v;
-  }
-  pop(): number | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length === 0 || last === undefined) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      let mv = last;
-      const lv = a[l];
-      const rv = a[r];
-      if (lv !== undefined && lv < mv) {
-        m = l;
-        mv = lv;
-      }
-      if (rv !== undefined && rv < mv) {
-        m = r;
-        mv = rv;
-      }
-      if (m === i) break;
-      a[i] = mv;
-      i = m;
-    }
-    a[i] = last;
-    return top;
-  }
-}
 
 const positionsCache = new WeakMap<readonly NodeId[], ReadonlyMap<NodeId, number>>();
 function positionsOf(order: readonly NodeId[]): ReadonlyMap<NodeId, number> {
@@ -507,7 +460,7 @@ export function revalidate(prev: ShapeAnalysis, doc: GraphDocument, diff?: Graph
 
   const blockedSet = blocked.length > 0 ? new Set(blocked) : null;
   const pos = positionsOf(order);
-  const heap = new PositionHeap();
+  const heap = new MinHeap<number>();
   const queued = new Set<number>();
   const enqueue = (id: NodeId): void => {
     const p = pos.get(id);

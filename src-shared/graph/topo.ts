@@ -1,3 +1,4 @@
+import { MinHeap } from './heap.js';
 import type { GraphDiff } from './diff.js';
 import type { GraphDocument, GraphEdge, NodeId } from './document.js';
 
@@ -192,54 +193,6 @@ export function findPath(index: GraphIndex, from: NodeId, to: NodeId): NodeId[] 
   return path.reverse();
 }
 
-/** Min-heap of strings (code-unit order), for Kahn's deterministic tie-break. */
-class IdHeap {
-  private readonly items: string[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(v: string): void {
-    const a = this.items;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pv = a[p];
-      if (pv === undefined || pv <= v) break;
-      a[i] = pv;
-      i = p;
-    }
-    a[i] = v;
-  }
-  pop(): string | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length === 0 || last === undefined) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      let mv = last;
-      const lv = a[l];
-      const rv = a[r];
-      if (lv !== undefined && lv < mv) {
-        m = l;
-        mv = lv;
-      }
-      if (rv !== undefined && rv < mv) {
-        m = r;
-        mv = rv;
-      }
-      if (m === i) break;
-      a[i] = mv;
-      i = m;
-    }
-    a[i] = last;
-    return top;
-  }
-}
 
 export interface TopoResult {
   /** Nodes in dependency order; among ready nodes the smallest id comes first. */
@@ -257,7 +210,7 @@ export interface TopoResult {
 export function topoOrder(index: GraphIndex, subset?: ReadonlySet<NodeId>): TopoResult {
   const inSet = (id: NodeId): boolean => (subset === undefined ? index.incoming.has(id) : subset.has(id) && index.incoming.has(id));
   const indegree = new Map<NodeId, number>();
-  const heap = new IdHeap();
+  const heap = new MinHeap<string>();
   const ids = subset === undefined ? index.incoming.keys() : subset.values();
   for (const id of ids) {
     if (!inSet(id)) continue;
