@@ -1,22 +1,109 @@
-import { useEffect, useState } from 'react';
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import type { Edge, Node } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../src-shared/api/index.js';
+import { emptyDocument } from '../src-shared/graph/document.js';
+import { Canvas } from './canvas/Canvas.js';
+import { FIT, useShowNetwork } from './canvas/show.js';
+import { CostSummary } from './canvas/CostSummary.js';
+import { EditorProvider, useEditor } from './editor/context.js';
+import { DOCUMENT_EXTENSION, fileNameFor, parseDocumentText, serializeDocument } from './editor/file-io.js';
+import { isTypingTarget, shortcutFor } from './editor/shortcuts.js';
+import type { ShortcutAction } from './editor/shortcuts.js';
+import type { EditorStore } from './editor/store.js';
 import type { Host } from './host/host.js';
+import { Inspector } from './inspector/Inspector.js';
+import { Palette } from './palette/Palette.js';
+import { ProblemsPanel } from './problems/ProblemsPanel.js';
 import { useApp } from './state/app-store.js';
+import { Gallery } from './templates/Gallery.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
+const FILE_EXTENSIONS = [DOCUMENT_EXTENSION, 'json'];
 
-/** The editor's canvas. Layers, wiring and shapes arrive with the editor issue; this is the empty document. */
-function Canvas({ host }: { host: Host }) {
+type Command = MenuCommand | 'new-from-template' | 'layout' | 'group';
+
+/** The editor: top bar with the document commands, palette, canvas with costs and problems, inspector. */
+function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const flow = useReactFlow();
   const notify = useApp((s) => s.notify);
-  const [nodes] = useState<Node[]>([]);
-  const [edges] = useState<Edge[]>([]);
+  const theme = useApp((s) => s.theme);
+  const setTheme = useApp((s) => s.setTheme);
+  const name = useEditor((s) => s.doc.meta.name);
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const busy = useEditor((s) => s.layoutBusy);
+  const hasNodes = useEditor((s) => Object.keys(s.doc.nodes).length > 0);
+  const canGroup = useEditor((s) => s.selection.nodes.size > 0);
+  const showNetwork = useShowNetwork(editor);
+  const [gallery, setGallery] = useState(false);
+  const [showPalette, setShowPalette] = useState(true);
+  const [showInspector, setShowInspector] = useState(true);
 
-  useEffect(() => {
-    const run = (command: MenuCommand): void => {
+  // The editor's one-line messages (refused edits, file errors) go to the status bar.
+  useEffect(
+    () =>
+      editor.subscribe((s, prev) => {
+        if (s.message !== null && s.message !== prev.message) notify(s.message.level, s.message.text);
+      }),
+    [editor, notify],
+  );
+
+  const readFile = useCallback(
+    async (verb: 'Open' | 'Import') => {
+      let file;
+      try {
+        file = await host.openTextFile({ title: `${verb} a Skipwire network`, extensions: FILE_EXTENSIONS });
+      } catch (e) {
+        notify('error', `Could not read the file: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
+      if (file === undefined) return;
+      const parsed = parseDocumentText(file.content, file.name);
+      if (!parsed.ok) {
+        notify('error', parsed.message);
+        return;
+      }
+      if (verb === 'Open') editor.getState().load(parsed.doc);
+      else {
+        editor.getState().replace(parsed.doc, `Import ${file.name}`);
+        showNetwork();
+      }
+      const migrated = parsed.migratedFrom === null ? '' : ` (upgraded from schema ${parsed.migratedFrom})`;
+      notify('info', `${verb === 'Open' ? 'Opened' : 'Imported'} “${file.name}”${migrated}.`);
+    },
+    [host, editor, notify, showNetwork],
+  );
+
+  const run = useCallback(
+    (command: Command): void => {
+      const s = editor.getState();
       switch (command) {
+        case 'new':
+          s.load(emptyDocument());
+          return;
+        case 'new-from-template':
+          setGallery(true);
+          return;
+        case 'open':
+          void readFile('Open');
+          return;
+        case 'import':
+          void readFile('Import');
+          return;
+        case 'export': {
+          const doc = s.doc;
+          host.saveTextFile({ title: 'Export the network', defaultName: fileNameFor(doc), content: serializeDocument(doc), extensions: FILE_EXTENSIONS }).then(
+            (saved) => saved && notify('info', `Exported “${fileNameFor(doc)}”.`),
+            (e: unknown) => notify('error', `Could not export: ${e instanceof Error ? e.message : String(e)}`),
+          );
+          return;
+        }
+        case 'undo':
+          s.undo();
+          return;
+        case 'redo':
+          s.redo();
+          return;
         case 'zoom-in':
           void flow.zoomIn();
           return;
@@ -26,35 +113,164 @@ function Canvas({ host }: { host: Host }) {
         case 'zoom-reset':
           void flow.zoomTo(1);
           return;
-        case 'fit-view':
-          void flow.fitView();
+        case 'fit-view': {
+          // Fits the selection when there is one, else the whole network.
+          const ids = [...s.selection.nodes];
+          if (s.selection.group !== null) ids.push(`frame:${s.selection.group}`, `block:${s.selection.group}`);
+          const present = ids.filter((id) => flow.getNode(id) !== undefined).map((id) => ({ id }));
+          void flow.fitView(present.length > 0 ? { ...FIT, nodes: present } : FIT);
           return;
-        default:
+        }
+        case 'layout':
+          void s.autoLayout().then((done) => done && showNetwork());
+          return;
+        case 'group':
+          s.groupSelection();
+          return;
+        case 'save':
+        case 'save-version':
           notify('warning', `“${command}” is not available in this build yet.`);
+          return;
+      }
+    },
+    [editor, flow, host, notify, readFile, showNetwork],
+  );
+
+  useEffect(() => host.on('shell', 'menu', ({ command }) => run(command)), [host, run]);
+
+  // Keyboard shortcuts (not while typing into a field, nor while a dialog is open).
+  useEffect(() => {
+    const act = (a: ShortcutAction): boolean => {
+      const s = editor.getState();
+      switch (a) {
+        case 'undo':
+          s.undo();
+          return true;
+        case 'redo':
+          s.redo();
+          return true;
+        case 'copy':
+          s.copy();
+          return s.selection.nodes.size > 0 || s.selection.group !== null;
+        case 'cut':
+          s.cut();
+          return true;
+        case 'paste':
+          s.paste();
+          return s.clipboard !== null;
+        case 'duplicate':
+          s.duplicate();
+          return true;
+        case 'delete':
+          s.deleteSelection();
+          return true;
+        case 'group':
+          s.groupSelection();
+          return true;
+        case 'ungroup':
+          if (s.selection.group !== null) s.ungroup(s.selection.group);
+          return true;
+        case 'select-all':
+          s.selectAll();
+          return true;
+        case 'escape':
+          if (s.pendingMerge !== null) s.cancelMerge();
+          else s.clearSelection();
+          return true;
+        case 'search':
+          document.querySelector<HTMLInputElement>('[data-palette-search]')?.focus();
+          return true;
+        case 'layout':
+          run('layout');
+          return true;
+        case 'fit':
+          run('fit-view');
+          return true;
       }
     };
-    return host.on('shell', 'menu', ({ command }) => run(command));
-  }, [host, flow, notify]);
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.defaultPrevented || isTypingTarget(e.target)) return;
+      if (document.querySelector('.modal-backdrop') !== null) return;
+      const a = shortcutFor(e);
+      if (a !== null && act(a)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [editor, run]);
 
   return (
-    <div className="canvas" data-testid="canvas">
-      <ReactFlow nodes={nodes} edges={edges} fitView proOptions={{ hideAttribution: false }} aria-label="Network canvas">
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <Controls position="bottom-left" />
-        <MiniMap position="bottom-right" pannable zoomable />
-      </ReactFlow>
-      {nodes.length === 0 && (
-        <div className="empty-state" data-testid="empty-editor">
-          <h2>An empty network</h2>
-          <p>Layers, skip connections and live shapes are placed here.</p>
+    <>
+      <header className="topbar">
+        <div className="brand">
+          <img src="./favicon.svg" alt="" width={22} height={22} />
+          <span>Skipwire</span>
         </div>
-      )}
-    </div>
+        <div className="doc-title" data-testid="doc-title" title={name}>
+          {name}
+        </div>
+        <nav className="toolbar" aria-label="Document">
+          <button type="button" onClick={() => run('new')} title="New empty network">
+            New
+          </button>
+          <button type="button" onClick={() => run('new-from-template')} title="New from template…" data-testid="open-gallery">
+            Template…
+          </button>
+          <button type="button" onClick={() => run('open')} title="Open a .skipwire.json file">
+            Open
+          </button>
+          <button type="button" onClick={() => run('import')} title="Import a .skipwire.json file (undoable)">
+            Import
+          </button>
+          <button type="button" onClick={() => run('export')} title="Export as .skipwire.json" disabled={!hasNodes}>
+            Export
+          </button>
+          <span className="sep" aria-hidden="true" />
+          <button type="button" onClick={() => run('undo')} disabled={!canUndo} title="Undo (Ctrl/Cmd+Z)" aria-label="Undo">
+            ↶ Undo
+          </button>
+          <button type="button" onClick={() => run('redo')} disabled={!canRedo} title="Redo (Shift+Ctrl/Cmd+Z)" aria-label="Redo">
+            ↷ Redo
+          </button>
+          <span className="sep" aria-hidden="true" />
+          <button type="button" onClick={() => run('group')} disabled={!canGroup} title="Group the selection into a block (Ctrl/Cmd+G)">
+            Group
+          </button>
+          <button type="button" onClick={() => run('layout')} disabled={!hasNodes || busy} title="Auto-layout (Shift+Ctrl/Cmd+L)" data-testid="auto-layout">
+            {busy ? 'Laying out…' : 'Auto-layout'}
+          </button>
+          <button type="button" onClick={() => run('fit-view')} title="Fit the view to the selection, or to the whole network (Shift+1)">
+            Fit
+          </button>
+          <span className="sep" aria-hidden="true" />
+          <button type="button" aria-pressed={showPalette} onClick={() => setShowPalette((v) => !v)} title="Show or hide the layer palette">
+            Layers
+          </button>
+          <button type="button" aria-pressed={showInspector} onClick={() => setShowInspector((v) => !v)} title="Show or hide the inspector">
+            Inspector
+          </button>
+        </nav>
+        <div className="topbar-actions">
+          <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          </button>
+        </div>
+      </header>
+      <main className={`workspace${showPalette ? '' : ' no-palette'}${showInspector ? '' : ' no-inspector'}`}>
+        {showPalette && <Palette />}
+        <div className="center">
+          <CostSummary />
+          <Canvas />
+          <ProblemsPanel />
+        </div>
+        {showInspector && <Inspector />}
+      </main>
+      {gallery && <Gallery onClose={() => setGallery(false)} />}
+    </>
   );
 }
 
-export function App({ host }: { host: Host }) {
-  const { info, connection, notice, theme, setInfo, setConnection, notify, setTheme } = useApp();
+export function App({ host, editor }: { host: Host; editor: EditorStore }) {
+  const { info, connection, notice, theme, setInfo, setConnection, notify } = useApp();
 
   useEffect(() => {
     const load = (): void => {
@@ -78,49 +294,30 @@ export function App({ host }: { host: Host }) {
   }, [theme]);
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <div className="brand">
-          <img src="./favicon.svg" alt="" width={22} height={22} />
-          <span>Skipwire</span>
-        </div>
-        <div className="doc-title" data-testid="doc-title">
-          Untitled network
-        </div>
-        <div className="topbar-actions">
-          <button
-            type="button"
-            className="ghost"
-            onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
-            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-          >
-            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
-          </button>
-        </div>
-      </header>
-      <main className="workspace">
-        <ReactFlowProvider>
-          <Canvas host={host} />
-        </ReactFlowProvider>
-      </main>
-      <footer className="statusbar" data-testid="statusbar">
-        <span className={`conn conn-${connection}`} data-testid="connection">
-          {connection === 'open' ? '● connected' : connection === 'connecting' ? '○ connecting…' : '○ disconnected — retrying'}
-        </span>
-        {info !== undefined && (
-          <>
-            <span data-testid="mode" title={info.modeReason}>
-              {MODE_LABEL[info.mode]}: {info.modeReason}
+    <EditorProvider store={editor}>
+      <ReactFlowProvider>
+        <div className="app">
+          <Editor host={host} editor={editor} />
+          <footer className="statusbar" data-testid="statusbar">
+            <span className={`conn conn-${connection}`} data-testid="connection">
+              {connection === 'open' ? '● connected' : connection === 'connecting' ? '○ connecting…' : '○ disconnected — retrying'}
             </span>
-            <span data-testid="version">v{info.version}</span>
-          </>
-        )}
-        {notice !== undefined && (
-          <span className={`notice notice-${notice.level}`} role="status">
-            {notice.message}
-          </span>
-        )}
-      </footer>
-    </div>
+            {info !== undefined && (
+              <>
+                <span data-testid="mode" title={info.modeReason}>
+                  {MODE_LABEL[info.mode]}: {info.modeReason}
+                </span>
+                <span data-testid="version">v{info.version}</span>
+              </>
+            )}
+            {notice !== undefined && (
+              <span className={`notice notice-${notice.level}`} role="status" data-testid="notice" title={notice.message}>
+                {notice.message}
+              </span>
+            )}
+          </footer>
+        </div>
+      </ReactFlowProvider>
+    </EditorProvider>
   );
 }

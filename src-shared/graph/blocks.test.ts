@@ -3,7 +3,7 @@ import { ancestry, blockSummaries, isBlockHidden, visibleOwner } from './blocks.
 import { costReport } from './cost.js';
 import { inferShapes } from './infer.js';
 import { group, setCollapsed } from './ops.js';
-import { cifarResNet } from './sample-graphs.js';
+import { buildGraph, cifarResNet } from './sample-graphs.js';
 import type { GraphDocument } from './document.js';
 
 function staged(): GraphDocument {
@@ -50,5 +50,28 @@ describe('blocks', () => {
     expect(s2?.params).toBe(expected);
     expect(s.get('body')?.members).toHaveLength((s.get('s1')?.members.length ?? 0) + (s2?.members.length ?? 0));
     expect(blockSummaries(a)).toBe(s);
+  });
+});
+
+describe('block output shape', () => {
+  it('is the main path leaving the block, not a skip taken from inside it', () => {
+    // enc: conv → pool, with a long skip from conv to outside; the block outputs the pool's shape.
+    const doc = buildGraph({ height: 32, width: 32, channels: 3 }, (b) => {
+      b.add('Input', {}, { id: 'x' });
+      b.add('Conv2D', { filters: 8 }, { id: 'conv' });
+      b.connect('x', 'conv');
+      b.add('MaxPool', {}, { id: 'pool' });
+      b.connect('conv', 'pool');
+      b.add('Upsample', {}, { id: 'up' });
+      b.connect('pool', 'up');
+      b.add('Concat', {}, { id: 'cat' });
+      b.connect('up', 'cat', 0);
+      b.connect('conv', 'cat', 1);
+    });
+    const r = group(doc, { nodeIds: ['conv', 'pool'], label: 'enc', id: 'enc' });
+    if (!r.ok) throw new Error(r.error.message);
+    const s = blockSummaries(inferShapes(r.doc)).get('enc');
+    expect(s?.outputs.map((e) => e.source).sort()).toEqual(['conv', 'pool']);
+    expect(s?.outputShape).toEqual([16, 16, 8]);
   });
 });

@@ -50,7 +50,7 @@ export interface BlockSummary {
   readonly inputs: readonly GraphEdge[];
   /** Edges from the block to outside. */
   readonly outputs: readonly GraphEdge[];
-  /** The shape leaving the block (its first output edge's source, else its last member's). */
+  /** The shape leaving the block: its output edge's source latest in topological order (the main path, not a skip taken from inside), else its last member's. */
   readonly outputShape: Shape | null;
   readonly params: number;
   readonly flops: number;
@@ -93,7 +93,16 @@ export function blockSummaries(analysis: ShapeAnalysis): ReadonlyMap<GroupId, Bl
       for (const e of analysis.index.incoming.get(id) ?? []) if (inBlocks.get(e.source)?.has(g) !== true) inputs.push(e);
       for (const e of analysis.index.outgoing.get(id) ?? []) if (inBlocks.get(e.target)?.has(g) !== true) outputs.push(e);
     }
-    const last = outputs[0]?.source ?? ids[ids.length - 1];
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    let last = ids[ids.length - 1];
+    let best = -1;
+    for (const e of outputs) {
+      const r = rank.get(e.source) ?? -1;
+      if (r > best) {
+        best = r;
+        last = e.source;
+      }
+    }
     const outputShape = last === undefined ? null : (analysis.nodes.get(last)?.shape ?? null);
     out.set(g, { id: g, members: ids, inputs, outputs, outputShape, params, flops, errors });
   }

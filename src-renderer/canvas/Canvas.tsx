@@ -1,0 +1,278 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DragEvent } from 'react';
+import { Background, BackgroundVariant, Controls, Panel, ReactFlow, useReactFlow, useStore } from '@xyflow/react';
+import type { Connection, EdgeChange, FinalConnectionState, NodeChange, OnConnectStartParams } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import { blockSummaries } from '../../src-shared/graph/blocks.js';
+import type { NodeId, Position } from '../../src-shared/graph/document.js';
+import { getId } from '../../src-shared/graph/records.js';
+import { checkConnection } from '../../src-shared/graph/wiring.js';
+import { getLayer } from '../../src-shared/layers/registry.js';
+import { useEditor, useEditorStore } from '../editor/context.js';
+import { NODE_H, NODE_W } from '../editor/geometry.js';
+import { createViewModel, groupOfFlowNode } from '../editor/view-model.js';
+import type { FlowNode, ShapeFlowEdge } from '../editor/view-model.js';
+import { BlockNode } from './BlockNode.js';
+import { FrameNode } from './FrameNode.js';
+import { LayerNode } from './LayerNode.js';
+import { MergePrompt } from './MergePrompt.js';
+import { ShapeEdge } from './ShapeEdge.js';
+import { Overview } from './Overview.js';
+import { useShowNetwork } from './show.js';
+import { zoomedOutSelector } from './lod.js';
+
+/** The MIME type a palette item carries while it is dragged onto the canvas. */
+export const LAYER_MIME = 'application/x-skipwire-layer';
+
+const nodeTypes = { layer: LayerNode, block: BlockNode, frame: FrameNode };
+const edgeTypes = { shape: ShapeEdge };
+/** Nodes beyond which the canvas renders only what is on screen. */
+const VISIBLE_ONLY_ABOVE = 150;
+
+interface Hint {
+  readonly level: 'error' | 'info';
+  readonly text: string;
+}
+
+/** The flow-node id under a screen point (a layer or collapsed block), or null. */
+function flowNodeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const node = el.closest('.react-flow__node');
+    if (node instanceof HTMLElement && !node.classList.contains('react-flow__node-frame')) return node.dataset.id ?? null;
+  }
+  return null;
+}
+
+function pointOf(e: MouseEvent | TouchEvent): { x: number; y: number } | null {
+  if ('clientX' in e) return { x: e.clientX, y: e.clientY };
+  const t = e.changedTouches[0];
+  return t === undefined ? null : { x: t.clientX, y: t.clientY };
+}
+
+export function Canvas() {
+  const store = useEditorStore();
+  const flow = useReactFlow<FlowNode, ShapeFlowEdge>();
+  const { doc, analysis, selection } = useEditor(useShallow((s) => ({ doc: s.doc, analysis: s.analysis, selection: s.selection })));
+  const [viewModel] = useState(createViewModel);
+  const view = useMemo(() => viewModel({ doc, analysis, selection }), [viewModel, doc, analysis, selection]);
+  const [hint, setHint] = useState<Hint | null>(null);
+  const connecting = useRef<{ source: string; done: boolean } | null>(null);
+  // Zoomed out, nearly everything is on screen: culling would cost more than it saves.
+  const zoomedOut = useStore(zoomedOutSelector);
+  const large = view.nodes.length > VISIBLE_ONLY_ABOVE && !zoomedOut;
+
+  const showNetwork = useShowNetwork(store);
+  // A loaded document is shown whole when it fits at a readable zoom, else from its input.
+  useEffect(
+    () =>
+      store.getState().onChange((_doc, _diff, source) => {
+        if (source === 'load') showNetwork();
+      }),
+    [store, showNetwork],
+  );
+
+  /** The document node a connection starts from: a layer, or the node a collapsed block outputs from. */
+  const sourceNodeOf = useCallback(
+    (flowId: string): NodeId | null => {
+      const g = groupOfFlowNode(flowId);
+      if (g === null) return flowId;
+      const s = blockSummaries(store.getState().analysis).get(g);
+      return s?.outputs[0]?.source ?? s?.members[s.members.length - 1] ?? null;
+    },
+    [store],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      const s = store.getState();
+      const positions: Record<NodeId, Position> = {};
+      let moved = false;
+      let ended = false;
+      let nodes: Set<NodeId> | null = null;
+      let group: string | null | undefined;
+      for (const c of changes) {
+        if (c.type === 'position' && c.position !== undefined) {
+          const g = groupOfFlowNode(c.id);
+          if (g === null) {
+            positions[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
+            moved = true;
+          } else {
+            const current = view.nodes.find((n) => n.id === c.id);
+            if (current !== undefined) {
+              const dx = Math.round(c.position.x - current.position.x);
+              const dy = Math.round(c.position.y - current.position.y);
+              if (dx !== 0 || dy !== 0) {
+                for (const id of blockSummaries(s.analysis).get(g)?.members ?? []) {
+                  const n = getId(s.doc.nodes, id);
+                  if (n !== undefined) positions[id] = { x: (positions[id]?.x ?? n.position.x) + dx, y: (positions[id]?.y ?? n.position.y) + dy };
+                }
+                moved = true;
+              }
+            }
+          }
+          if (c.dragging === false) ended = true;
+        } else if (c.type === 'select') {
+          const g = groupOfFlowNode(c.id);
+          if (g === null) {
+            nodes ??= new Set(s.selection.nodes);
+            if (c.selected) nodes.add(c.id);
+            else nodes.delete(c.id);
+          } else if (c.selected) group = g;
+          else if (group === undefined && s.selection.group === g) group = null;
+        }
+      }
+      if (moved) s.moveNodes(positions);
+      if (ended) s.sealMoves();
+      if (nodes !== null || group !== undefined) {
+        const cur = store.getState().selection;
+        s.select({ nodes: nodes ?? cur.nodes, edges: cur.edges, group: group === undefined ? cur.group : group }, 'replace');
+      }
+    },
+    [store, view],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<ShapeFlowEdge>[]) => {
+      const s = store.getState();
+      let edges: Set<string> | null = null;
+      for (const c of changes) {
+        if (c.type !== 'select') continue;
+        edges ??= new Set(s.selection.edges);
+        if (c.selected) edges.add(c.id);
+        else edges.delete(c.id);
+      }
+      if (edges !== null) {
+        const cur = s.selection;
+        s.select({ nodes: cur.nodes, edges, group: cur.group }, 'replace');
+      }
+    },
+    [store],
+  );
+
+  const isValidConnection = useCallback(
+    (c: ShapeFlowEdge | Connection): boolean => {
+      const s = store.getState();
+      if (groupOfFlowNode(c.target) !== null) {
+        setHint({ level: 'error', text: 'Expand the block to wire into one of its layers.' });
+        return false;
+      }
+      const source = sourceNodeOf(c.source);
+      if (source === null) return false;
+      const check = checkConnection(s.doc, source, c.target, s.analysis.index);
+      if (!check.ok) {
+        setHint({ level: 'error', text: `Can’t connect: ${check.reason}` });
+        return false;
+      }
+      const target = getId(s.doc.nodes, c.target);
+      setHint(
+        check.action === 'merge'
+          ? { level: 'info', text: `“${target?.label ?? c.target}” already has its input: release to join with Add or Concat.` }
+          : { level: 'info', text: `Connect to ${getLayer(target?.kind ?? '')?.label ?? 'layer'} “${target?.label ?? c.target}”.` },
+      );
+      return true;
+    },
+    [store, sourceNodeOf],
+  );
+
+  const onConnectStart = useCallback((_e: MouseEvent | TouchEvent, p: OnConnectStartParams) => {
+    connecting.current = p.nodeId === null ? null : { source: p.nodeId, done: false };
+    setHint(null);
+  }, []);
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (connecting.current !== null) connecting.current.done = true;
+      const source = sourceNodeOf(c.source);
+      if (source !== null) store.getState().connectNodes(source, c.target);
+    },
+    [store, sourceNodeOf],
+  );
+
+  const onConnectEnd = useCallback(
+    (e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const started = connecting.current;
+      connecting.current = null;
+      setHint(null);
+      if (started === null || started.done) return;
+      // Dropped on a layer's body rather than on its input handle: wire it all the same.
+      const at = pointOf(e);
+      const target = state.toNode?.id ?? (at === null ? null : flowNodeAt(at.x, at.y));
+      if (target === null || target === started.source || groupOfFlowNode(target) !== null) return;
+      const source = sourceNodeOf(started.source);
+      if (source !== null) store.getState().connectNodes(source, target);
+    },
+    [store, sourceNodeOf],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(LAYER_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(LAYER_MIME);
+      if (kind === '') return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.getState().addLayer(kind, { x: Math.round(p.x - NODE_W / 2), y: Math.round(p.y - NODE_H / 2) });
+    },
+    [flow, store],
+  );
+
+  const onNodeDoubleClick = useCallback(
+    (_e: unknown, node: FlowNode) => {
+      if (node.type === 'block') void store.getState().setCollapsed(node.data.groupId, false);
+    },
+    [store],
+  );
+
+  const empty = Object.keys(doc.nodes).length === 0;
+  return (
+    <div className={`canvas${zoomedOut ? ' lod' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<FlowNode, ShapeFlowEdge>
+        nodes={view.nodes}
+        edges={view.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDoubleClick={onNodeDoubleClick}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+        selectionKeyCode="Shift"
+        elevateNodesOnSelect={false}
+        onlyRenderVisibleElements={large}
+        minZoom={0.05}
+        maxZoom={2.5}
+        connectionRadius={28}
+        proOptions={{ hideAttribution: false }}
+        aria-label="Network canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls position="bottom-left" />
+        <Panel position="bottom-right">
+          <Overview nodes={view.nodes} doc={doc} />
+        </Panel>
+      </ReactFlow>
+      {empty && (
+        <div className="empty-state" data-testid="empty-editor">
+          <h2>An empty network</h2>
+          <p>Drag layers here from the palette (or press Enter on one), or start from a template.</p>
+        </div>
+      )}
+      {hint !== null && (
+        <div className={`connect-hint ${hint.level}`} role="status" data-testid="connect-hint">
+          {hint.text}
+        </div>
+      )}
+      <MergePrompt />
+    </div>
+  );
+}
