@@ -8,7 +8,12 @@ export default defineConfig({
       outDir: 'out/main',
       rolldownOptions: {
         // The Electron main process and the headless CLI share the services; neither bundles the other.
-        input: { main: resolve('src-main/electron/main.ts'), cli: resolve('src-main/cli.ts') },
+        // The training worker is its own entry: out/main/trainer-worker.js, found next to them at run time.
+        input: {
+          main: resolve('src-main/electron/main.ts'),
+          cli: resolve('src-main/cli.ts'),
+          'trainer-worker': resolve('src-main/services/trainer/worker.ts'),
+        },
       },
     },
   },

@@ -8,6 +8,7 @@ import { registerProjects } from './projects.js';
 import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerTemplate } from './template.js';
+import { registerTrain } from './train.js';
 import { CliError, processIo } from './output.js';
 import type { Io } from './output.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerProjects(program, io);
   registerTemplate(program, io);
   registerCheck(program, io);
+  registerTrain(program, io);
   registerExport(program, io);
   return program;
 }

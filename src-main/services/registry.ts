@@ -9,6 +9,8 @@ import { graphService } from '../../src-shared/api/index.js';
 import { createGraphService } from './graph.js';
 import { exportService } from '../../src-shared/api/index.js';
 import { createExportService } from './export/service.js';
+import { trainingService } from '../../src-shared/api/index.js';
+import { createTrainingService } from './trainer/service.js';
 
 export interface BackendOptions {
   mode: HostMode;
@@ -46,5 +48,12 @@ export function createBackend(o: BackendOptions): Dispatcher {
   d.provide(graphService, createGraphService());
   // Export: document → code or model files (tfjs loads on the first export, not at startup).
   d.provide(exportService, createExportService());
+  // Training: a worker thread per run; runs with a project are saved in the project store.
+  const training = createTrainingService({
+    store: projects.store,
+    emit: (event, payload) => d.emit(trainingService, event, payload),
+    notice: (level, message) => d.emit(systemService, 'notice', { level, message }),
+  });
+  d.provide(trainingService, training.impl);
   return d;
 }

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Development only (tests and benches; the app uses the worker electron-vite built): bundles
+ * worker.ts with rolldown — packages stay external, so tfjs and its wasm files load from
+ * node_modules — into node_modules/.cache/skipwire-trainer/<hash of the sources>/, reusing an
+ * earlier bundle of the same sources. Returns the script's path.
+ */
+const ENTRY = join('src-main', 'services', 'trainer', 'worker.ts');
+
+/** The repository root: up from this file (or from a bundle of it under node_modules/.cache), else the working directory. */
+function repoRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, ENTRY))) return dir;
+    if (dirname(dir) === dir) break;
+  }
+  if (existsSync(join(process.cwd(), ENTRY))) return process.cwd();
+  throw new Error(`cannot find ${ENTRY} above ${fileURLToPath(import.meta.url)} or in ${process.cwd()}`);
+}
+
+export async function bundleWorker(): Promise<string> {
+  const root = repoRoot();
+  const hash = createHash('sha1');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|mjs|js)$/.test(e.name) && !/\.test\.ts$/.test(e.name)) {
+        const s = statSync(p);
+        hash.update(`${p}\0${s.size}\0${s.mtimeMs}\n`);
+      }
+    }
+  };
+  walk(join(root, 'src-main', 'services'));
+  walk(join(root, 'src-shared'));
+  const cache = join(root, 'node_modules', '.cache', 'skipwire-trainer');
+  const dir = join(cache, hash.digest('hex').slice(0, 16));
+  const file = join(dir, 'trainer-worker.mjs');
+  if (existsSync(file)) return file;
+  mkdirSync(cache, { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  const { build } = await import('rolldown');
+  await build({
+    input: join(root, ENTRY),
+    platform: 'node',
+    logLevel: 'silent',
+    external: (id: string) => !id.startsWith('.') && !id.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(id),
+    output: { file: join(tmp, 'trainer-worker.mjs'), format: 'esm' },
+  });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    // Another test file bundled the same sources at the same time: theirs is as good.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return file;
+}

@@ -1,0 +1,666 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import type { MetricPoint } from '../../../src-shared/api/services/projects.js';
+import { DatasetSpec } from '../../../src-shared/api/services/datasets.js';
+import {
+  EngineId,
+  formatDatasetSpec,
+  METRIC,
+  nodeMetric,
+  ResolvedHyperparameters,
+  resolveHyperparameters,
+} from '../../../src-shared/api/services/training.js';
+import type {
+  EngineChoice,
+  EpochEvent,
+  Evaluation,
+  HyperparametersInput,
+  LiveState,
+  RunStatus,
+  StartReply,
+  trainingService,
+  TrainingRun,
+} from '../../../src-shared/api/services/training.js';
+import type { GraphDocument } from '../../../src-shared/graph/document.js';
+import type { Store } from '../store/store.js';
+import { TrainingRefused } from './graph-facts.js';
+import { preflight } from './preflight.js';
+import type { PreflightOptions } from './preflight.js';
+import { FromWorker, parseMessage } from './protocol.js';
+import type { FromWorkerOf, StartMessage } from './protocol.js';
+import { resolveWorkerPath } from './worker-path.js';
+
+type EventSchemas = (typeof trainingService)['events'];
+/** The training contract's events, by name (what `emit` sends; the service adds nothing). */
+export type TrainingEvents = { [K in keyof EventSchemas]: z.input<EventSchemas[K]> };
+export type EmitFn = <K extends keyof TrainingEvents>(event: K, payload: TrainingEvents[K]) => void;
+
+export interface TrainerOptions extends PreflightOptions {
+  /** The project store, for runs started with a project (throws when it cannot open). */
+  readonly store?: () => Store;
+  readonly emit: EmitFn;
+  /** A problem worth telling the user that is not a run's failure (metrics that could not be saved). */
+  readonly notice?: (level: 'warning' | 'error', message: string) => void;
+  /** The worker script (default: resolveWorkerPath()). */
+  readonly workerPath?: () => string;
+  /** Metric samples are written to the store at most this often (ms; epochs and the end flush at once). */
+  readonly flushMs?: number;
+  /** Progress messages from the worker at most this often (ms). */
+  readonly progressMs?: number;
+  /** After cancel, how long a worker may take to stop before it is terminated (ms). */
+  readonly cancelGraceMs?: number;
+  /** Sees each run's worker (tests kill one to check crash handling). */
+  readonly onWorker?: (runId: string, worker: Worker) => void;
+  readonly now?: () => number;
+}
+
+export type EpochRow = Omit<EpochEvent, 'runId' | 'etaSeconds'>;
+
+interface CheckpointMeta {
+  epoch: number;
+  createdAt: number;
+  bytes: number;
+}
+
+/** A run this process started (running, or finished and kept for `get`). */
+interface Run {
+  id: string;
+  projectId: string | null;
+  versionId: string | null;
+  dataset: string;
+  hyperparameters: Record<string, unknown>;
+  hyper: z.infer<typeof ResolvedHyperparameters>;
+  engine: EngineId | null;
+  detail: string;
+  status: RunStatus;
+  error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  worker: Worker | null;
+  workerError: string | null;
+  live: LiveState;
+  classNames: string[];
+  epochs: EpochRow[];
+  evaluation: Evaluation | null;
+  checkpoints: CheckpointMeta[];
+  pending: MetricPoint[];
+  settled: Promise<RunStatus>;
+  settle: (s: RunStatus) => void;
+  cancelTimer: NodeJS.Timeout | null;
+}
+
+const TERMINAL: ReadonlySet<RunStatus> = new Set(['done', 'failed', 'canceled']);
+const KEEP_FINISHED = 50;
+const MAX_CONFUSION_CLASSES = 100;
+
+/** What a stored run's hyperparameters record holds besides the resolved hyperparameters. */
+const DatasetRecord = z.object({
+  spec: DatasetSpec,
+  name: z.string(),
+  task: z.enum(['classification', 'segmentation']),
+  classNames: z.array(z.string()),
+});
+
+function toRecord(hyper: z.infer<typeof ResolvedHyperparameters>, dataset: z.infer<typeof DatasetRecord>, engineRequested: EngineChoice): Record<string, unknown> {
+  return { ...hyper, dataset, engineRequested };
+}
+
+function fromRecord(record: Record<string, unknown>): { hyper: z.infer<typeof ResolvedHyperparameters>; dataset: z.infer<typeof DatasetRecord> } {
+  const { dataset, engineRequested: _engineRequested, ...rest } = record;
+  return { hyper: ResolvedHyperparameters.parse(rest), dataset: DatasetRecord.parse(dataset) };
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Runs training in worker threads (one per run, so a crash takes only its run down) and keeps the
+ * record: the run, its metrics and its per-epoch checkpoints go to the project store when the run
+ * has a project, and every event goes to `emit`. Used by the `training` service and so by the CLI.
+ */
+export class Trainer {
+  private readonly o: TrainerOptions;
+  private readonly runs = new Map<string, Run>();
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(o: TrainerOptions) {
+    this.o = o;
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  private refuse(err: unknown): never {
+    if (err instanceof TrainingRefused) throw err;
+    throw new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err)));
+  }
+
+  // ---- starting --------------------------------------------------------------------------------
+
+  /** Checks, starts the engine in a worker, records the run; resolves once the engine is up. */
+  async start(input: {
+    projectId?: string | undefined;
+    document: unknown;
+    dataset: z.infer<typeof DatasetSpec>;
+    engine?: EngineChoice | undefined;
+    hyper?: HyperparametersInput | undefined;
+  }): Promise<StartReply> {
+    const hyper = resolveHyperparameters(input.hyper ?? {}, randomInt(0, 2 ** 31 - 1));
+    const engine = input.engine ?? 'auto';
+    const pre = await preflight({ document: input.document, dataset: input.dataset, engine, hyper }, this.o);
+    const store = input.projectId === undefined ? null : this.openStore();
+    if (store !== null && input.projectId !== undefined) {
+      try {
+        store.getProject(input.projectId);
+      } catch (err) {
+        this.refuse(err);
+      }
+    }
+    const datasetRecord = { spec: input.dataset, name: pre.dataset.name, task: pre.facts.task, classNames: pre.dataset.classNames };
+    return this.launch({
+      projectId: input.projectId ?? null,
+      store,
+      document: pre.document,
+      dataset: input.dataset,
+      datasetRecord,
+      engine,
+      hyper,
+      existing: null,
+      checkpoint: null,
+      memory: { estimatedBytes: pre.memory.totalBytes, freeBytes: pre.freeBytes },
+    });
+  }
+
+  /** Continues a stored run from its last checkpoint, on the engine it recorded. */
+  async resumeRun(runId: string, epochs?: number): Promise<StartReply> {
+    if (this.runs.get(runId)?.worker != null) throw new TrainingRefused('run', `run ${runId} is training now`);
+    const store = this.openStore();
+    let record;
+    try {
+      record = store.getRun(runId);
+    } catch (err) {
+      this.refuse(err);
+    }
+    if (!TERMINAL.has(record.status)) {
+      throw new TrainingRefused('run', `run ${runId} is ${record.status} (in another window or process, or one that stopped without saying so); only a failed, canceled or finished run can be resumed`);
+    }
+    const checkpoints = store.listCheckpoints(runId);
+    const last = checkpoints[checkpoints.length - 1];
+    if (last === undefined) throw new TrainingRefused('run', `run ${runId} has no checkpoint (no epoch finished): start a new run`);
+    let saved;
+    try {
+      saved = fromRecord(record.hyperparameters);
+    } catch (err) {
+      throw new TrainingRefused('run', `run ${runId}'s settings cannot be read back: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    }
+    const hyper = { ...saved.hyper, epochs: epochs ?? saved.hyper.epochs };
+    if (hyper.epochs <= last.epoch) {
+      throw new TrainingRefused('run', `run ${runId} has trained ${last.epoch} epoch${last.epoch === 1 ? '' : 's'} already: ask for more (epochs > ${last.epoch})`);
+    }
+    const engine = EngineId.safeParse(record.engine);
+    if (!engine.success) throw new TrainingRefused('run', `run ${runId} recorded engine "${record.engine}", which this app does not know`);
+    const { document } = store.getVersion(record.projectId, record.versionId);
+    const pre = await preflight({ document, dataset: saved.dataset.spec, engine: engine.data, hyper }, this.o);
+    return this.launch({
+      projectId: record.projectId,
+      store,
+      document: pre.document,
+      dataset: saved.dataset.spec,
+      datasetRecord: saved.dataset,
+      engine: engine.data,
+      hyper,
+      existing: { id: runId, versionId: record.versionId, createdAt: record.createdAt, checkpoints },
+      checkpoint: new Uint8Array(store.readCheckpoint(runId, last.epoch)),
+      memory: { estimatedBytes: pre.memory.totalBytes, freeBytes: pre.freeBytes },
+    });
+  }
+
+  private openStore(): Store {
+    const get = this.o.store;
+    if (get === undefined) throw new TrainingRefused('run', 'runs cannot be saved in this host (no project store)');
+    try {
+      return get();
+    } catch (err) {
+      this.refuse(err);
+    }
+  }
+
+  private launch(a: {
+    projectId: string | null;
+    store: Store | null;
+    document: GraphDocument;
+    dataset: z.infer<typeof DatasetSpec>;
+    datasetRecord: z.infer<typeof DatasetRecord>;
+    engine: EngineChoice;
+    hyper: z.infer<typeof ResolvedHyperparameters>;
+    existing: { id: string; versionId: string; createdAt: number; checkpoints: CheckpointMeta[] } | null;
+    checkpoint: Uint8Array | null;
+    memory: StartReply['memory'];
+  }): Promise<StartReply> {
+    const path = (this.o.workerPath ?? resolveWorkerPath)();
+    let settle: (s: RunStatus) => void = () => undefined;
+    const settled = new Promise<RunStatus>((r) => (settle = r));
+    const run: Run = {
+      id: a.existing?.id ?? '',
+      projectId: a.projectId,
+      versionId: a.existing?.versionId ?? null,
+      dataset: formatDatasetSpec(a.dataset),
+      hyperparameters: toRecord(a.hyper, a.datasetRecord, a.engine),
+      hyper: a.hyper,
+      engine: null,
+      detail: '',
+      status: 'queued',
+      error: null,
+      createdAt: a.existing?.createdAt ?? this.now(),
+      startedAt: null,
+      finishedAt: null,
+      worker: null,
+      workerError: null,
+      live: { epoch: 0, epochs: a.hyper.epochs, step: 0, totalSteps: 0, loss: null, accuracy: null, imagesPerSecond: 0, etaSeconds: null },
+      classNames: a.datasetRecord.classNames,
+      epochs: [],
+      evaluation: null,
+      checkpoints: a.existing?.checkpoints ?? [],
+      pending: [],
+      settled,
+      settle,
+      cancelTimer: null,
+    };
+    const worker = new Worker(path, { stdout: false, stderr: false });
+    run.worker = worker;
+    const message: StartMessage = {
+      type: 'start',
+      document: a.document,
+      dataset: a.dataset,
+      engine: a.engine,
+      hyper: a.hyper,
+      progressMs: this.o.progressMs ?? 250,
+      ...(a.checkpoint !== null ? { resume: { checkpoint: a.checkpoint } } : {}),
+    };
+
+    return new Promise<StartReply>((resolve, reject) => {
+      let started = false;
+      const refuse = (err: TrainingRefused): void => {
+        started = true;
+        void worker.terminate();
+        run.worker = null;
+        reject(err);
+      };
+      worker.on('message', (raw: unknown) => {
+        let msg: FromWorker;
+        try {
+          msg = parseMessage(FromWorker, raw, 'the training worker');
+        } catch (err) {
+          if (!started) refuse(new TrainingRefused('engine', err instanceof Error ? err.message : String(err)));
+          else this.finish(run, 'failed', err instanceof Error ? err.message : String(err));
+          return;
+        }
+        if (!started) {
+          if (msg.type === 'failed') {
+            refuse(new TrainingRefused(msg.kind === 'engine' ? 'engine' : 'run', msg.error));
+            return;
+          }
+          if (msg.type !== 'engine') {
+            refuse(new TrainingRefused('engine', `the training worker said "${msg.type}" before starting its engine`));
+            return;
+          }
+          started = true;
+          try {
+            this.begin(run, a.store, a.document, msg);
+          } catch (err) {
+            run.worker = null;
+            void worker.terminate();
+            reject(err instanceof TrainingRefused ? err : new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err))));
+            return;
+          }
+          this.o.onWorker?.(run.id, worker);
+          resolve({ runId: run.id, engine: msg.engine, detail: msg.detail, persisted: a.store !== null, versionId: run.versionId, hyper: a.hyper, memory: a.memory });
+          return;
+        }
+        this.onMessage(run, msg);
+      });
+      worker.on('error', (err) => {
+        run.workerError = oneLine(err.message);
+      });
+      worker.on('messageerror', (err) => {
+        run.workerError = `a message from the training worker could not be read: ${oneLine(err.message)}`;
+      });
+      worker.on('exit', (code) => {
+        const why = run.workerError ?? `exit code ${code}`;
+        if (!started) {
+          refuse(new TrainingRefused('engine', `the training worker stopped before its engine started (${why})`));
+          return;
+        }
+        if (run.worker === worker) run.worker = null;
+        if (!TERMINAL.has(run.status)) this.finish(run, 'failed', `the training worker stopped unexpectedly (${why})`);
+      });
+      worker.postMessage(message);
+    });
+  }
+
+  /** The engine is up: record the run (a stored run when it has a project). */
+  private begin(run: Run, store: Store | null, document: GraphDocument, msg: FromWorkerOf<'engine'>): void {
+    run.engine = msg.engine;
+    run.detail = msg.detail;
+    run.status = 'running';
+    run.startedAt = this.now();
+    if (store !== null && run.projectId !== null) {
+      if (run.id === '') {
+        const version = store.versionFor(run.projectId, document, `trained on ${run.dataset}`);
+        const rec = store.createRun({
+          projectId: run.projectId,
+          versionId: version.id,
+          dataset: run.dataset,
+          engine: msg.engine,
+          hyperparameters: run.hyperparameters,
+          status: 'running',
+        });
+        run.id = rec.id;
+        run.versionId = version.id;
+        run.createdAt = rec.createdAt;
+      }
+      store.updateRun(run.id, { status: 'running', startedAt: run.startedAt, finishedAt: null, error: null });
+    } else if (run.id === '') {
+      run.id = randomUUID();
+    }
+    this.runs.set(run.id, run);
+    this.prune();
+    this.o.emit('status', { runId: run.id, status: 'running', engine: msg.engine, detail: msg.detail });
+  }
+
+  // ---- messages from a running worker ----------------------------------------------------------
+
+  private onMessage(run: Run, msg: FromWorker): void {
+    if (TERMINAL.has(run.status)) return;
+    const points = run.pending;
+    switch (msg.type) {
+      case 'engine':
+        return;
+      case 'ready':
+        run.classNames = msg.classNames;
+        run.live = { ...run.live, epoch: msg.startEpoch, step: msg.startStep, totalSteps: msg.totalSteps };
+        return;
+      case 'status':
+        run.status = msg.status;
+        this.persist(run, (s) => s.updateRun(run.id, { status: msg.status }));
+        this.o.emit('status', { runId: run.id, status: msg.status });
+        return;
+      case 'progress': {
+        const { type: _t, ...p } = msg;
+        run.live = { epoch: p.epoch, epochs: p.epochs, step: p.step, totalSteps: p.totalSteps, loss: p.loss, accuracy: p.accuracy, imagesPerSecond: p.imagesPerSecond, etaSeconds: p.etaSeconds };
+        for (const s of p.samples) {
+          points.push(
+            { name: METRIC.batchLoss, step: s.step, epoch: p.epoch, value: s.loss },
+            { name: METRIC.batchAccuracy, step: s.step, epoch: p.epoch, value: s.accuracy },
+            { name: METRIC.learningRate, step: s.step, epoch: p.epoch, value: s.learningRate },
+          );
+        }
+        this.o.emit('progress', { runId: run.id, ...p });
+        this.scheduleFlush();
+        return;
+      }
+      case 'probe': {
+        const { type: _t, ...p } = msg;
+        for (const n of p.nodes) {
+          points.push({ name: nodeMetric('grad_norm', n.nodeId), step: p.step, epoch: p.epoch, value: n.gradNorm });
+          points.push({ name: nodeMetric('weight_norm', n.nodeId), step: p.step, epoch: p.epoch, value: n.weightNorm });
+        }
+        for (const r of p.residuals) points.push({ name: nodeMetric('residual_ratio', r.nodeId), step: p.step, epoch: p.epoch, value: r.ratio });
+        for (const x of p.activations) points.push({ name: nodeMetric('dead_relu', x.nodeId), step: p.step, epoch: p.epoch, value: x.deadFraction });
+        this.o.emit('probe', { runId: run.id, ...p });
+        this.scheduleFlush();
+        return;
+      }
+      case 'epoch': {
+        const { type: _t, etaSeconds, ...row } = msg;
+        run.epochs.push(row);
+        run.live = { ...run.live, epoch: row.epoch, step: row.step, etaSeconds };
+        const at = { step: row.step, epoch: row.epoch };
+        points.push(
+          { name: METRIC.trainLoss, ...at, value: row.trainLoss },
+          { name: METRIC.trainAccuracy, ...at, value: row.trainAccuracy },
+          { name: METRIC.epochLearningRate, ...at, value: row.learningRate },
+          { name: METRIC.imagesPerSecond, ...at, value: row.imagesPerSecond },
+          { name: METRIC.epochSeconds, ...at, value: row.seconds },
+        );
+        if (row.valLoss !== null || row.valAccuracy !== null) {
+          points.push({ name: METRIC.valLoss, ...at, value: row.valLoss }, { name: METRIC.valAccuracy, ...at, value: row.valAccuracy });
+        }
+        this.flush(run);
+        this.o.emit('epoch', { runId: run.id, ...row, etaSeconds });
+        return;
+      }
+      case 'checkpoint': {
+        const meta = { epoch: msg.epoch, createdAt: this.now(), bytes: msg.bytes.byteLength };
+        this.persist(run, (s) => {
+          const saved = s.saveCheckpoint(run.id, msg.epoch, msg.bytes);
+          meta.createdAt = saved.createdAt;
+        });
+        run.checkpoints = [...run.checkpoints.filter((c) => c.epoch !== msg.epoch), meta];
+        return;
+      }
+      case 'evaluation': {
+        const { type: _t, ...e } = msg;
+        run.evaluation = e;
+        const at = { step: run.live.step, epoch: run.live.epoch };
+        points.push(
+          { name: METRIC.testLoss, ...at, value: e.loss },
+          { name: METRIC.testAccuracy, ...at, value: e.accuracy },
+          { name: METRIC.testExamples, ...at, value: e.examples },
+          { name: 'test/on_validation', ...at, value: e.split === 'validation' ? 1 : 0 },
+        );
+        e.perClassAccuracy.forEach((v, k) => points.push({ name: `test/class_accuracy/${k}`, ...at, value: v }));
+        if (e.confusion.length <= MAX_CONFUSION_CLASSES) {
+          e.confusion.forEach((row, t) => row.forEach((v, p) => points.push({ name: `test/confusion/${t}/${p}`, ...at, value: v })));
+        }
+        e.iou?.forEach((v, k) => points.push({ name: `test/iou/${k}`, ...at, value: v }));
+        if (e.meanIou !== undefined) points.push({ name: METRIC.meanIou, ...at, value: e.meanIou });
+        this.flush(run);
+        this.o.emit('evaluation', { runId: run.id, ...e });
+        return;
+      }
+      case 'done':
+        this.finish(run, msg.status, null);
+        return;
+      case 'failed':
+        this.finish(run, 'failed', msg.error);
+        return;
+    }
+  }
+
+  /** Ends a run once: saves what is pending, records the status, stops the worker, tells everyone. */
+  private finish(run: Run, status: 'done' | 'failed' | 'canceled', error: string | null): void {
+    if (TERMINAL.has(run.status)) return;
+    const last = run.checkpoints.reduce((m, c) => Math.max(m, c.epoch), 0);
+    const kept = status === 'done' ? '' : last > 0 ? ` — kept: epochs 1–${last} and the checkpoint of epoch ${last}` : ' — no epoch had finished';
+    run.status = status;
+    run.error = error === null ? null : oneLine(error) + kept;
+    run.finishedAt = this.now();
+    if (run.cancelTimer !== null) clearTimeout(run.cancelTimer);
+    run.cancelTimer = null;
+    this.flush(run);
+    this.persist(run, (s) => s.updateRun(run.id, { status, finishedAt: run.finishedAt, error: run.error }));
+    const w = run.worker;
+    run.worker = null;
+    if (w !== null) void w.terminate();
+    this.o.emit('status', run.error === null ? { runId: run.id, status } : { runId: run.id, status, error: run.error });
+    run.settle(status);
+    this.prune();
+  }
+
+  // ---- store -------------------------------------------------------------------------------------
+
+  private persist(run: Run, f: (s: Store) => void): void {
+    if (run.projectId === null || this.o.store === undefined) return;
+    try {
+      f(this.o.store());
+    } catch (err) {
+      this.o.notice?.('error', `run ${run.id}: ${oneLine(err instanceof Error ? err.message : String(err))} (training goes on; this part of its record is not saved)`);
+    }
+  }
+
+  private flush(run: Run): void {
+    if (run.pending.length === 0) return;
+    const points = run.pending;
+    run.pending = [];
+    this.persist(run, (s) => s.addMetrics(run.id, points));
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      for (const r of this.runs.values()) this.flush(r);
+    }, this.o.flushMs ?? 1000);
+    this.flushTimer.unref();
+  }
+
+  /** Forgets the oldest finished runs beyond KEEP_FINISHED (stored runs stay in the store). */
+  private prune(): void {
+    const finished = [...this.runs.values()].filter((r) => TERMINAL.has(r.status));
+    for (const r of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED))) this.runs.delete(r.id);
+  }
+
+  // ---- control -----------------------------------------------------------------------------------
+
+  private live(runId: string): Run & { worker: Worker } {
+    const run = this.runs.get(runId);
+    if (run === undefined || run.worker === null || TERMINAL.has(run.status)) {
+      throw new TrainingRefused('run', `run ${runId} is not training in this process${run !== undefined ? ` (it is ${run.status})` : ''}`);
+    }
+    return run as Run & { worker: Worker };
+  }
+
+  pause(runId: string): void {
+    this.live(runId).worker.postMessage({ type: 'pause' });
+  }
+
+  resume(runId: string): void {
+    this.live(runId).worker.postMessage({ type: 'resume' });
+  }
+
+  /** Stops after the current batch; a worker that does not stop within the grace period is terminated. */
+  cancel(runId: string): void {
+    const run = this.live(runId);
+    run.worker.postMessage({ type: 'cancel' });
+    if (run.cancelTimer === null) {
+      run.cancelTimer = setTimeout(() => this.finish(run, 'canceled', null), this.o.cancelGraceMs ?? 30_000);
+      run.cancelTimer.unref();
+    }
+  }
+
+  /** Resolves with the run's final status. */
+  settled(runId: string): Promise<RunStatus> {
+    const run = this.runs.get(runId);
+    if (run === undefined) return Promise.reject(new TrainingRefused('run', `run ${runId} was not started in this process`));
+    return run.settled;
+  }
+
+  /** Cancels every run and waits for them (the host is shutting down). */
+  async close(): Promise<void> {
+    const live = [...this.runs.values()].filter((r) => r.worker !== null && !TERMINAL.has(r.status));
+    for (const r of live) this.cancel(r.id);
+    await Promise.all(live.map((r) => r.settled));
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  private view(run: Run): TrainingRun {
+    return {
+      id: run.id,
+      projectId: run.projectId,
+      versionId: run.versionId,
+      dataset: run.dataset,
+      engine: run.engine ?? '',
+      hyperparameters: run.hyperparameters,
+      status: run.status,
+      createdAt: run.createdAt,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      error: run.error,
+      live: TERMINAL.has(run.status) ? null : run.live,
+    };
+  }
+
+  /** A project's stored runs with the live state of those training here; without a project, this process's runs. */
+  list(projectId?: string): TrainingRun[] {
+    if (projectId === undefined) return [...this.runs.values()].filter((r) => r.id !== '').map((r) => this.view(r));
+    const store = this.openStore();
+    let stored;
+    try {
+      stored = store.listRuns(projectId);
+    } catch (err) {
+      this.refuse(err);
+    }
+    return stored.map((r) => {
+      const mine = this.runs.get(r.id);
+      return mine !== undefined ? this.view(mine) : { ...r, live: null };
+    });
+  }
+
+  /** A run with its epochs, evaluation and checkpoints: from the store for a saved run, from memory for an unsaved one. */
+  get(runId: string): { run: TrainingRun; epochs: EpochRow[]; evaluation: Evaluation | null; checkpoints: CheckpointMeta[] } {
+    const mine = this.runs.get(runId);
+    if (mine !== undefined && mine.projectId === null) {
+      return { run: this.view(mine), epochs: [...mine.epochs], evaluation: mine.evaluation, checkpoints: [...mine.checkpoints] };
+    }
+    if (mine !== undefined) this.flush(mine);
+    const store = this.openStore();
+    try {
+      const run = store.getRun(runId);
+      const checkpoints = store.listCheckpoints(runId).map((c) => ({ epoch: c.epoch, createdAt: c.createdAt, bytes: c.bytes }));
+      const epochNames = [METRIC.trainLoss, METRIC.trainAccuracy, METRIC.valLoss, METRIC.valAccuracy, METRIC.epochLearningRate, METRIC.imagesPerSecond, METRIC.epochSeconds];
+      const { points } = store.readMetrics(runId, { names: epochNames });
+      const byEpoch = new Map<number, Map<string, MetricPoint>>();
+      for (const p of points) byEpoch.set(p.epoch, (byEpoch.get(p.epoch) ?? new Map<string, MetricPoint>()).set(p.name, p));
+      const hyperEpochs = typeof run.hyperparameters['epochs'] === 'number' ? run.hyperparameters['epochs'] : 1;
+      const epochs: EpochRow[] = [...byEpoch.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([epoch, m]) => ({
+          epoch,
+          epochs: Math.max(hyperEpochs, epoch),
+          step: m.get(METRIC.trainLoss)?.step ?? 0,
+          trainLoss: m.get(METRIC.trainLoss)?.value ?? null,
+          trainAccuracy: m.get(METRIC.trainAccuracy)?.value ?? null,
+          valLoss: m.get(METRIC.valLoss)?.value ?? null,
+          valAccuracy: m.get(METRIC.valAccuracy)?.value ?? null,
+          learningRate: m.get(METRIC.epochLearningRate)?.value ?? 0,
+          imagesPerSecond: m.get(METRIC.imagesPerSecond)?.value ?? 0,
+          seconds: m.get(METRIC.epochSeconds)?.value ?? 0,
+        }));
+      const lastStep = epochs[epochs.length - 1]?.step;
+      const evaluation = lastStep === undefined ? null : this.storedEvaluation(store, runId, lastStep, run.hyperparameters);
+      const live = mine !== undefined && !TERMINAL.has(mine.status) ? mine.live : null;
+      return { run: { ...run, live }, epochs, evaluation, checkpoints };
+    } catch (err) {
+      this.refuse(err);
+    }
+  }
+
+  private storedEvaluation(store: Store, runId: string, step: number, record: Record<string, unknown>): Evaluation | null {
+    const { points } = store.readMetrics(runId, { afterStep: step - 1 });
+    const at = new Map(points.filter((p) => p.step === step && p.name.startsWith('test/')).map((p) => [p.name, p.value]));
+    if (!at.has(METRIC.testAccuracy)) return null;
+    const ds = DatasetRecord.safeParse(record['dataset']);
+    const classNames = ds.success ? ds.data.classNames : [];
+    const k = Math.max(classNames.length, ...[...at.keys()].filter((n) => n.startsWith('test/class_accuracy/')).map((n) => Number(n.split('/')[2]) + 1));
+    const names = Array.from({ length: k }, (_, i) => classNames[i] ?? `class ${i}`);
+    const segmentation = ds.success && ds.data.task === 'segmentation';
+    const e: Evaluation = {
+      split: at.get('test/on_validation') === 1 ? 'validation' : 'test',
+      task: segmentation ? 'segmentation' : 'classification',
+      examples: at.get(METRIC.testExamples) ?? 0,
+      loss: at.get(METRIC.testLoss) ?? null,
+      accuracy: at.get(METRIC.testAccuracy) ?? null,
+      classNames: names,
+      perClassAccuracy: names.map((_, i) => at.get(`test/class_accuracy/${i}`) ?? null),
+      confusion: names.map((_, t) => names.map((_, p) => at.get(`test/confusion/${t}/${p}`) ?? 0)),
+    };
+    if (!segmentation) return e;
+    return { ...e, iou: names.map((_, i) => at.get(`test/iou/${i}`) ?? null), meanIou: at.get(METRIC.meanIou) ?? null };
+  }
+}

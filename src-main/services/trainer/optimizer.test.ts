@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveHyperparameters } from '../../../src-shared/api/services/training.js';
+import type { HyperparametersInput } from '../../../src-shared/api/services/training.js';
+import { Optimizer } from './optimizer.js';
+import { useCpuBackend } from './testing.js';
+
+beforeAll(async () => {
+  await useCpuBackend(tf);
+});
+
+/** One kernel w (decays) and one bias b (does not), both starting at 1; returns their values after each step. */
+function run(h: HyperparametersInput, grads: number[]): { w: number[]; b: number[] } {
+  const w = tf.variable(tf.ones([2, 1]));
+  const b = tf.variable(tf.ones([1]));
+  const opt = new Optimizer(resolveHyperparameters(h, 0), [
+    { key: 'w', variable: w, decay: true },
+    { key: 'b', variable: b, decay: false },
+  ]);
+  const out = { w: [] as number[], b: [] as number[] };
+  for (const g of grads) {
+    const gw = tf.fill([2, 1], g);
+    const gb = tf.fill([1], g);
+    opt.apply(new Map([['w', gw], ['b', gb]]), h.learningRate ?? 0.1);
+    tf.dispose([gw, gb]);
+    out.w.push(w.dataSync()[0] as number);
+    out.b.push(b.dataSync()[0] as number);
+  }
+  opt.dispose();
+  tf.dispose([w, b]);
+  return out;
+}
+
+describe('optimizers, against updates worked by hand', () => {
+  it('SGD with L2 weight decay on kernels only', () => {
+    const r = run({ optimizer: 'sgd', learningRate: 0.1, weightDecay: 0.5 }, [2]);
+    expect(r.w[0]).toBeCloseTo(1 - 0.1 * (2 + 0.5), 6);
+    expect(r.b[0]).toBeCloseTo(1 - 0.1 * 2, 6);
+  });
+
+  it('momentum and Nesterov momentum (PyTorch form)', () => {
+    const plain = run({ optimizer: 'momentum', learningRate: 0.1, momentum: 0.9, weightDecay: 0 }, [1, 1]);
+    expect(plain.w[0]).toBeCloseTo(0.9, 6); // v = 1
+    expect(plain.w[1]).toBeCloseTo(0.71, 6); // v = 1.9
+    const nesterov = run({ optimizer: 'momentum', learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0 }, [1, 1]);
+    expect(nesterov.w[0]).toBeCloseTo(1 - 0.1 * 1.9, 6);
+    expect(nesterov.w[1]).toBeCloseTo(0.81 - 0.1 * 2.71, 6);
+  });
+
+  it('Adam: the first step moves each weight by lr (bias-corrected m/√v = 1); coupled decay folds into it', () => {
+    const r = run({ optimizer: 'adam', learningRate: 0.1, weightDecay: 0 }, [2, 2]);
+    expect(r.w[0]).toBeCloseTo(0.9, 6);
+    expect(r.w[1]).toBeCloseTo(0.8, 5);
+    const coupled = run({ optimizer: 'adam', learningRate: 0.1, weightDecay: 0.5 }, [2]);
+    expect(coupled.w[0]).toBeCloseTo(0.9, 6);
+  });
+
+  it('AdamW decays the weights apart from the gradient (w·(1 − lr·wd) first), and not the biases', () => {
+    const r = run({ optimizer: 'adamw', learningRate: 0.1, weightDecay: 0.5 }, [2]);
+    expect(r.w[0]).toBeCloseTo(1 * (1 - 0.05) - 0.1, 6);
+    expect(r.b[0]).toBeCloseTo(0.9, 6);
+  });
+
+  it('a variable without a gradient is left alone', () => {
+    const w = tf.variable(tf.ones([1]));
+    const opt = new Optimizer(resolveHyperparameters({ optimizer: 'sgd' }, 0), [{ key: 'w', variable: w, decay: true }]);
+    opt.apply(new Map(), 0.1);
+    expect(w.dataSync()[0]).toBe(1);
+    opt.dispose();
+    w.dispose();
+  });
+
+  it('its state saves and restores: a restored optimizer continues exactly', () => {
+    const h = resolveHyperparameters({ optimizer: 'adam', learningRate: 0.05 }, 0);
+    const make = () => {
+      const v = tf.variable(tf.tensor([1, -2, 3]));
+      return { v, opt: new Optimizer(h, [{ key: 'v', variable: v, decay: true }]) };
+    };
+    const a = make();
+    const g = tf.tensor([0.5, -1, 2]);
+    a.opt.apply(new Map([['v', g]]), 0.05);
+    const b = make();
+    b.v.assign(a.v);
+    b.opt.restore(a.opt.step, a.opt.state());
+    a.opt.apply(new Map([['v', g]]), 0.05);
+    b.opt.apply(new Map([['v', g]]), 0.05);
+    expect(Array.from(b.v.dataSync())).toEqual(Array.from(a.v.dataSync()));
+    expect(() => b.opt.restore(1, [])).toThrow(/no optimizer state for v/);
+    tf.dispose([a.v, b.v, g]);
+  });
+});

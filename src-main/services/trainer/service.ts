@@ -1,0 +1,37 @@
+import { ContractError } from '../../../src-shared/api/errors.js';
+import type { ServiceImpl } from '../../../src-shared/api/contract.js';
+import type { trainingService } from '../../../src-shared/api/services/training.js';
+import { TrainingRefused } from './graph-facts.js';
+import { Trainer } from './manager.js';
+import type { TrainerOptions } from './manager.js';
+
+/** Refusals are the caller's to fix (bad-request), except an engine that fails to start (failed). */
+async function contract<T>(f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof TrainingRefused) throw new ContractError(err.kind === 'engine' ? 'failed' : 'bad-request', err.message);
+    throw err;
+  }
+}
+
+const OK = { ok: true as const };
+
+/**
+ * The `training` contract service over a Trainer: runs train in worker threads, runs with a project
+ * are saved in the project store with their metrics and checkpoints, and every event goes to every
+ * client through `emit` (the dispatcher). Step-level series are read with projects.metrics.
+ */
+export function createTrainingService(o: TrainerOptions): { impl: ServiceImpl<typeof trainingService>; trainer: Trainer } {
+  const trainer = new Trainer(o);
+  const impl: ServiceImpl<typeof trainingService> = {
+    start: (input) => contract(() => trainer.start(input)),
+    pause: ({ runId }) => contract(() => (trainer.pause(runId), OK)),
+    resume: ({ runId }) => contract(() => (trainer.resume(runId), OK)),
+    cancel: ({ runId }) => contract(() => (trainer.cancel(runId), OK)),
+    resumeRun: ({ runId, epochs }) => contract(() => trainer.resumeRun(runId, epochs)),
+    runs: ({ projectId }) => contract(() => ({ runs: trainer.list(projectId) })),
+    get: ({ runId }) => contract(() => trainer.get(runId)),
+  };
+  return { impl, trainer };
+}
