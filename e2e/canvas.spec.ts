@@ -132,3 +132,40 @@ test('build by keyboard, undo back to the empty canvas and redo forward', async 
   await expect(node(page, 'conv2d_2').getByTestId('node-shape')).toHaveText('32×32×64');
   await expect(page.locator('.react-flow__edge')).toHaveCount(4);
 });
+
+test('multi-select, group into a block, rename it, repeat it ×3, collapse it; copy, paste and delete', async ({ page, app }) => {
+  await openEditor(page, app.url);
+  await page.keyboard.press('/');
+  for (const q of ['input', 'conv 2d', 'batch', 'relu']) {
+    await page.keyboard.type(q);
+    await page.keyboard.press('Enter');
+  }
+  await page.keyboard.press('Escape');
+  await fitAll(page);
+  await selectNode(page, 'conv2d_1');
+  for (const id of ['batchnorm_1', 'relu_1']) await node(page, id).locator('.ln-kind').click({ modifiers: ['Shift'] });
+  await expect(page.getByTestId('inspector-multi')).toContainText('3 layers selected');
+  await page.keyboard.press('Control+g');
+  const frame = page.locator('[data-testid="block-frame"][data-group="block_1"]');
+  await expect(frame).toBeVisible();
+  const inspector = page.getByTestId('inspector-block');
+  await inspector.getByLabel('Name').fill('conv unit');
+  await inspector.getByLabel('Repeat ×N').fill('3');
+  await expect(frame).toContainText('conv unit');
+  await expect(frame).toContainText('×3');
+  await inspector.getByRole('button', { name: 'Collapse', exact: true }).click();
+  const block = page.locator('[data-testid="block-node"][data-group="block_1"]');
+  await expect(block).toContainText('3 layers (collapsed)');
+  await expect(block).toContainText('32×32×64');
+  await page.getByTestId('inspector-block').getByRole('button', { name: 'Expand', exact: true }).click();
+  await expect(frame).toBeVisible();
+  // Copy / paste the three layers, then delete the copies.
+  await selectNode(page, 'conv2d_1');
+  for (const id of ['batchnorm_1', 'relu_1']) await node(page, id).locator('.ln-kind').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(7);
+  await expect(node(page, 'conv2d_2')).toHaveClass(/selected/);
+  await page.keyboard.press('Delete');
+  await expect(page.locator('[data-testid="layer-node"]')).toHaveCount(4);
+});

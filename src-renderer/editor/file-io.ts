@@ -38,8 +38,8 @@ export function serializeDocument(doc: GraphDocument): string {
 export function fileNameFor(doc: GraphDocument): string {
   const base = doc.meta.name
     .trim()
-    .replace(/[^A-Za-z0-9 _.-]+/g, '-')
-    .replace(/\s+/g, '-')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 80);
   return `${base === '' ? 'network' : base}.${DOCUMENT_EXTENSION}`;

@@ -309,7 +309,6 @@ export function createViewModel(): (input: ViewInput) => View {
           data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count },
           className: `role-${c.role}${error ? ' error' : ''}`,
           selected,
-          ...(error ? { zIndex: 1 } : {}),
         })),
       );
     }

@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import type { CSSProperties } from 'react';
 import type { Diagnostic } from '../../src-shared/graph/diagnostics.js';
 import type { QuickFix } from '../../src-shared/graph/fix-types.js';
 import type { ShapeAnalysis } from '../../src-shared/graph/infer.js';
@@ -14,10 +15,12 @@ import { formatShape } from '../editor/format.js';
 export function FixButton({ analysis, diagnostic, fix }: { analysis: ShapeAnalysis; diagnostic: Diagnostic; fix: QuickFix }) {
   const store = useEditorStore();
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   const preview = useMemo(() => (open ? previewFix(analysis, diagnostic, fix) : null), [open, analysis, diagnostic, fix]);
   return (
     <span className="fix" onMouseEnter={() => setOpen(true)} onMouseLeave={() => setOpen(false)}>
       <button
+        ref={button}
         type="button"
         className="fix-button"
         data-testid="fix-button"
@@ -34,7 +37,7 @@ export function FixButton({ analysis, diagnostic, fix }: { analysis: ShapeAnalys
         {fix.label}
       </button>
       {open && preview !== null && (
-        <div className="fix-preview" role="tooltip" data-testid="fix-preview">
+        <div className="fix-preview" role="tooltip" data-testid="fix-preview" style={placeAbove(button.current)}>
           <div className="fix-preview-title">Preview: {fix.description}</div>
           {preview.ok ? (
             <>
@@ -69,4 +72,14 @@ export function FixButton({ analysis, diagnostic, fix }: { analysis: ShapeAnalys
       )}
     </span>
   );
+}
+
+const PREVIEW_WIDTH = 340;
+
+/** Fixed above the button (not clipped by the scrolling list it sits in), kept inside the window. */
+function placeAbove(el: HTMLElement | null): CSSProperties {
+  if (el === null) return {};
+  const r = el.getBoundingClientRect();
+  const left = Math.max(8, Math.min(r.left, window.innerWidth - PREVIEW_WIDTH - 8));
+  return r.top > 220 ? { left, bottom: window.innerHeight - r.top + 6 } : { left, top: r.bottom + 6 };
 }
