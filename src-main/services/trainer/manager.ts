@@ -128,6 +128,15 @@ export class Trainer {
     this.o = o;
   }
 
+  /** Emits an event; a listener that throws (or a payload the contract refuses) must not take the run or the process down. */
+  private emit<K extends keyof TrainingEvents>(event: K, payload: TrainingEvents[K]): void {
+    try {
+      this.o.emit(event, payload);
+    } catch (err) {
+      this.o.notice?.('error', `training event ${event} could not be sent: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    }
+  }
+
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
@@ -367,7 +376,7 @@ export class Trainer {
     }
     this.runs.set(run.id, run);
     this.prune();
-    this.o.emit('status', { runId: run.id, status: 'running', engine: msg.engine, detail: msg.detail });
+    this.emit('status', { runId: run.id, status: 'running', engine: msg.engine, detail: msg.detail });
   }
 
   // ---- messages from a running worker ----------------------------------------------------------
@@ -385,7 +394,7 @@ export class Trainer {
       case 'status':
         run.status = msg.status;
         this.persist(run, (s) => s.updateRun(run.id, { status: msg.status }));
-        this.o.emit('status', { runId: run.id, status: msg.status });
+        this.emit('status', { runId: run.id, status: msg.status });
         return;
       case 'progress': {
         const { type: _t, ...p } = msg;
@@ -397,7 +406,7 @@ export class Trainer {
             { name: METRIC.learningRate, step: s.step, epoch: p.epoch, value: s.learningRate },
           );
         }
-        this.o.emit('progress', { runId: run.id, ...p });
+        this.emit('progress', { runId: run.id, ...p });
         this.scheduleFlush();
         return;
       }
@@ -409,7 +418,7 @@ export class Trainer {
         }
         for (const r of p.residuals) points.push({ name: nodeMetric('residual_ratio', r.nodeId), step: p.step, epoch: p.epoch, value: r.ratio });
         for (const x of p.activations) points.push({ name: nodeMetric('dead_relu', x.nodeId), step: p.step, epoch: p.epoch, value: x.deadFraction });
-        this.o.emit('probe', { runId: run.id, ...p });
+        this.emit('probe', { runId: run.id, ...p });
         this.scheduleFlush();
         return;
       }
@@ -429,7 +438,7 @@ export class Trainer {
           points.push({ name: METRIC.valLoss, ...at, value: row.valLoss }, { name: METRIC.valAccuracy, ...at, value: row.valAccuracy });
         }
         this.flush(run);
-        this.o.emit('epoch', { runId: run.id, ...row, etaSeconds });
+        this.emit('epoch', { runId: run.id, ...row, etaSeconds });
         return;
       }
       case 'checkpoint': {
@@ -458,7 +467,7 @@ export class Trainer {
         e.iou?.forEach((v, k) => points.push({ name: `test/iou/${k}`, ...at, value: v }));
         if (e.meanIou !== undefined) points.push({ name: METRIC.meanIou, ...at, value: e.meanIou });
         this.flush(run);
-        this.o.emit('evaluation', { runId: run.id, ...e });
+        this.emit('evaluation', { runId: run.id, ...e });
         return;
       }
       case 'done':
@@ -485,7 +494,7 @@ export class Trainer {
     const w = run.worker;
     run.worker = null;
     if (w !== null) void w.terminate();
-    this.o.emit('status', run.error === null ? { runId: run.id, status } : { runId: run.id, status, error: run.error });
+    this.emit('status', run.error === null ? { runId: run.id, status } : { runId: run.id, status, error: run.error });
     run.settle(status);
     this.prune();
   }
