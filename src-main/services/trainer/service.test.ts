@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContractError } from '../../../src-shared/api/errors.js';
+import type { ContractError } from '../../../src-shared/api/errors.js';
 import type { EventFrame } from '../../../src-shared/api/protocol.js';
 import { nodeMetric, StartReply, StatusEvent, trainingService } from '../../../src-shared/api/services/training.js';
 import { createBackend } from '../registry.js';
