@@ -125,7 +125,7 @@ function progressLine(p: ProgressEvent): string {
 
 function epochLine(e: EpochEvent): string {
   const val = e.valLoss === null ? '' : ` · val loss ${fix(e.valLoss)} acc ${pct(e.valAccuracy)}`;
-  return `epoch ${e.epoch}/${e.epochs}: train loss ${fix(e.trainLoss)} acc ${pct(e.trainAccuracy)}${val} · ${e.imagesPerSecond.toFixed(1)} img/s · ${duration(e.seconds)} · lr ${e.learningRate.toPrecision(3)} · ETA ${duration(e.etaSeconds)}`;
+  return `epoch ${e.epoch}/${e.epochs}: train loss ${fix(e.trainLoss)} acc ${pct(e.trainAccuracy)}${val} · ${e.imagesPerSecond.toFixed(1)} img/s · ${duration(e.seconds)} · lr ${Number(e.learningRate.toPrecision(3))} · ETA ${duration(e.etaSeconds)}`;
 }
 
 /** Finds (or makes) the project a CLI run is saved in: --project by id or exact name, else one named after the file. */
