@@ -277,7 +277,9 @@ export class Trainer {
       settle,
       cancelTimer: null,
     };
-    const worker = new Worker(path, { stdout: false, stderr: false });
+    // The worker's console goes to stderr: stdout may be a stream of JSON lines (skipwire train --json).
+    const worker = new Worker(path, { stdout: true, stderr: false });
+    worker.stdout.pipe(process.stderr, { end: false });
     run.worker = worker;
     const message: StartMessage = {
       type: 'start',

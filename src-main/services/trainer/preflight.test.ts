@@ -34,6 +34,14 @@ describe('preflight: refused before any worker starts, with the reason', () => {
     expect(e.message).toMatch(/not enough memory: training with batch 64 needs about [\d.]+ KiB \(weights .* activations [\d.]+ KiB\) but 9\.77 KiB is free — lower the batch size/);
   });
 
+  it('wasm: a run beyond WebAssembly’s 4 GiB, however much memory is free', async () => {
+    const big = resolveHyperparameters({ batchSize: 65_536 }, 1);
+    const doc = tinyNet({ size: 64, filters: 64 });
+    const e = await refusal(preflight({ document: doc, dataset: { kind: 'synthetic', task: 'classification', shape: [64, 64, 3] }, engine: 'wasm', hyper: big }, { freeMemory: () => 2 ** 40 }));
+    expect(e.message).toMatch(/^too big for the wasm engine: training with batch 65536 needs about [\d.]+ GiB .* at most 4\.00 GiB/);
+    await expect(preflight({ document: doc, dataset: { kind: 'synthetic', task: 'classification', shape: [64, 64, 3] }, engine: 'cpu', hyper: big }, { freeMemory: () => 2 ** 40 })).resolves.toBeTruthy();
+  });
+
   it("WebGPU: a batch whose largest activation exceeds the adapter's storage buffers", async () => {
     const limits = async () => ({ description: 'Test GPU', maxBufferSize: 2 ** 20, maxStorageBufferBindingSize: 4096 });
     const e = await refusal(preflight({ document: tinyNet(), dataset: synthetic, engine: 'webgpu', hyper }, { freeMemory: () => 2 ** 34, adapterLimits: limits }));

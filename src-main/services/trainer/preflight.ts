@@ -14,6 +14,9 @@ import { installDawn } from '../engines/webgpu.js';
 import { checkCompatible, graphFacts, TrainingRefused } from './graph-facts.js';
 import type { GraphFacts } from './graph-facts.js';
 
+/** tfjs-backend-wasm's heap limit (its getHeapMax(): 4 GiB − 64 KiB, wasm32). */
+export const WASM_HEAP_MAX = 4294901760;
+
 /** What a WebGPU adapter allows (the parts that bound a training step). */
 export interface AdapterLimits {
   readonly description: string;
@@ -62,7 +65,8 @@ export async function dawnAdapterLimits(timeoutMs = 5000): Promise<AdapterLimits
  * once with a reason (TrainingRefused): the document reads and validates, the graph can train
  * (graphFacts), the dataset exists and fits the graph, and the training-memory estimate
  * (src-shared/graph/cost.ts: weights + gradients + optimizer state + activations × batch) fits
- * in free memory and, for WebGPU, each batch's largest activation fits the adapter's buffers.
+ * in free memory (and, on wasm, in WebAssembly's 4 GiB) and, for WebGPU, each batch's largest
+ * activation fits the adapter's buffers.
  */
 export async function preflight(
   input: { readonly document: unknown; readonly dataset: DatasetSpec; readonly engine: EngineChoice; readonly hyper: ResolvedHyperparameters },
@@ -85,6 +89,12 @@ export async function preflight(
   const h = input.hyper;
   const memory = trainingMemory(analysis, { batchSize: h.batchSize, optimizer: h.optimizer === 'adamw' ? 'adam' : h.optimizer });
   const freeBytes = (o.freeMemory ?? freemem)();
+  if (input.engine === 'wasm' && memory.totalBytes > WASM_HEAP_MAX) {
+    throw new TrainingRefused(
+      'memory',
+      `too big for the wasm engine: training with batch ${h.batchSize} needs about ${formatBytes(memory.totalBytes)} (activations ${formatBytes(memory.activationsBytes)}) but WebAssembly addresses at most ${formatBytes(WASM_HEAP_MAX)} — lower the batch size or use another engine`,
+    );
+  }
   if (memory.totalBytes > freeBytes) {
     throw new TrainingRefused(
       'memory',
