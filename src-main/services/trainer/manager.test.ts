@@ -6,7 +6,7 @@ import { Store } from '../store/store.js';
 import { decodeCheckpoint } from './checkpoint.js';
 import { Trainer } from './manager.js';
 import type { TrainerOptions, TrainingEvents } from './manager.js';
-import { tempDir, tinyNet, useBundledWorker } from './testing.js';
+import { tempDir, tinyNet, tinySegNet, useBundledWorker } from './testing.js';
 
 /**
  * The Trainer with real workers on the wasm engine: tiny graphs on synthetic data (8×8×3, 4 classes),
@@ -102,6 +102,33 @@ describe('Trainer (worker threads, wasm)', () => {
     expect(got.epochs).toHaveLength(3);
     expect(got.evaluation?.accuracy).toBe(ev.accuracy);
     expect(t.list().map((r) => r.id)).toContain(id);
+  }, 60_000);
+
+  it('segmentation: per-pixel classes (softmax) and a one-class mask (sigmoid), evaluated with IoU', async () => {
+    const rec = recorder();
+    const t = new Trainer({ emit: rec.emit });
+    for (const classes of [4, 1]) {
+      const r = await t.start({
+        document: tinySegNet(classes),
+        dataset: { kind: 'synthetic', task: 'segmentation', trainSize: 192, testSize: 32 },
+        engine: 'wasm',
+        hyper: { epochs: 3, batchSize: 16, optimizer: 'adam', learningRate: 0.01, seed: 1 },
+      });
+      expect(await t.settled(r.runId), t.get(r.runId).run.error ?? '').toBe('done');
+      const e = rec.of(r.runId, 'evaluation')[0] as EvaluationEvent;
+      const k = classes === 1 ? 2 : classes;
+      expect(e.task).toBe('segmentation');
+      expect(e.confusion).toHaveLength(k);
+      expect(e.confusion.flat().reduce((a, b) => a + b, 0)).toBe(32 * 8 * 8); // pixels
+      expect(e.iou).toHaveLength(k);
+      const present = (e.iou ?? []).filter((x): x is number => x !== null);
+      expect(e.meanIou).toBeCloseTo(present.reduce((a, b) => a + b, 0) / present.length, 9);
+      // IoU of class c = TP / (TP + FN + FP), from the matrix
+      const c0 = e.confusion.map((row) => row[0] ?? 0);
+      const tp = e.confusion[0]?.[0] ?? 0;
+      expect(e.iou?.[0]).toBeCloseTo(tp / ((e.confusion[0] ?? []).reduce((a, b) => a + b, 0) + c0.reduce((a, b) => a + b, 0) - tp), 9);
+      expect(e.accuracy).toBeGreaterThan(0.6);
+    }
   }, 60_000);
 
   it('same seed and engine → the same first-epoch loss; another seed → another', async () => {

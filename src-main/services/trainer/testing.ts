@@ -40,6 +40,16 @@ export function tinyNet(o: TinyNetOptions = {}): GraphDocument {
   return b.build({ name: 'tiny net' });
 }
 
+/** Input → conv-BN-ReLU ×2 → a SegmentationHead of `classes` (1: a sigmoid mask). */
+export function tinySegNet(classes: number, size = 8): GraphDocument {
+  const b = new TemplateBuilder({ height: size, width: size, channels: 3 });
+  let h = b.add('input', 'Input');
+  h = b.chain(h, 'a_', ['conv', 'Conv2D', { filters: 8, kernel: 3 }], ['bn', 'BatchNorm'], ['relu', 'ReLU']);
+  h = b.chain(h, 'b_', ['conv', 'Conv2D', { filters: 8, kernel: 3 }], ['bn', 'BatchNorm'], ['relu', 'ReLU']);
+  b.add('mask', 'SegmentationHead', { classes }, [h]);
+  return b.build({ name: 'tiny segmentation net' });
+}
+
 /** Bundles the worker (cached) and points SKIPWIRE_TRAINER_WORKER at it, as the app's built file would be found. */
 export async function useBundledWorker(): Promise<string> {
   const path = await bundleWorker();
