@@ -3,12 +3,6 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * Development only (tests and benches; the app uses the worker electron-vite built): bundles
- * worker.ts with rolldown — packages stay external, so tfjs and its wasm files load from
- * node_modules — into node_modules/.cache/skipwire-trainer/<hash of the sources>/, reusing an
- * earlier bundle of the same sources. Returns the script's path.
- */
 const ENTRY = join('src-main', 'services', 'trainer', 'worker.ts');
 
 /** The repository root: up from this file (or from a bundle of it under node_modules/.cache), else the working directory. */
@@ -21,7 +15,18 @@ function repoRoot(): string {
   throw new Error(`cannot find ${ENTRY} above ${fileURLToPath(import.meta.url)} or in ${process.cwd()}`);
 }
 
-export async function bundleWorker(): Promise<string> {
+/**
+ * Development only (tests and benches; the app uses the worker electron-vite built): bundles
+ * worker.ts with rolldown — packages stay external, so tfjs and its wasm files load from
+ * node_modules — into node_modules/.cache/skipwire-trainer/<hash of the sources>/, reusing an
+ * earlier bundle of the same sources. Returns the script's path.
+ */
+export function bundleWorker(): Promise<string> {
+  return bundleScript(ENTRY, 'trainer-worker');
+}
+
+/** The same for another TypeScript entry of this repository (`entry` relative to its root): a runnable .mjs. */
+export async function bundleScript(entry: string, name: string): Promise<string> {
   const root = repoRoot();
   const hash = createHash('sha1');
   const walk = (dir: string): void => {
@@ -37,18 +42,24 @@ export async function bundleWorker(): Promise<string> {
   walk(join(root, 'src-main', 'services'));
   walk(join(root, 'src-shared'));
   const cache = join(root, 'node_modules', '.cache', 'skipwire-trainer');
+  hash.update(`entry ${entry}`);
   const dir = join(cache, hash.digest('hex').slice(0, 16));
-  const file = join(dir, 'trainer-worker.mjs');
+  const file = join(dir, `${name}.mjs`);
   if (existsSync(file)) return file;
   mkdirSync(cache, { recursive: true });
+  // Bundles of older sources are dropped after a day.
+  for (const e of readdirSync(cache, { withFileTypes: true })) {
+    const p = join(cache, e.name);
+    if (e.isDirectory() && Date.now() - statSync(p).mtimeMs > 86_400_000) rmSync(p, { recursive: true, force: true });
+  }
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   const { build } = await import('rolldown');
   await build({
-    input: join(root, ENTRY),
+    input: join(root, entry),
     platform: 'node',
     logLevel: 'silent',
     external: (id: string) => !id.startsWith('.') && !id.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(id),
-    output: { file: join(tmp, 'trainer-worker.mjs'), format: 'esm' },
+    output: { file: join(tmp, `${name}.mjs`), format: 'esm' },
   });
   try {
     renameSync(tmp, dir);

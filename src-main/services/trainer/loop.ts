@@ -155,10 +155,16 @@ function buildModel(compiled: CompiledGraph, facts: GraphFacts): Model {
   return { compiled, train, probeIndex, vars, varKeyByName, nodeVars, plan };
 }
 
-function weightsOf(model: Model): NamedTensor[] {
+/** Every weight of the model, read asynchronously (WebGPU has no synchronous read in Node: no OffscreenCanvas). */
+async function weightsOf(model: Model): Promise<NamedTensor[]> {
   const out: NamedTensor[] = [];
   for (const layer of model.compiled.model.layers) {
-    layer.weights.forEach((lw, i) => out.push({ key: `${layer.name}#${i}`, shape: lw.shape.map((d) => d ?? 0), values: lw.read().dataSync() as Float32Array }));
+    const ws = layer.weights;
+    for (let i = 0; i < ws.length; i++) {
+      const lw = ws[i];
+      if (lw === undefined) continue;
+      out.push({ key: `${layer.name}#${i}`, shape: lw.shape.map((d) => d ?? 0), values: (await lw.read().data()) as Float32Array });
+    }
   }
   return out;
 }
@@ -504,7 +510,7 @@ export async function runTraining(msg: StartMessage, post: (m: FromWorker, trans
         seconds: epochSeconds + (valSeconds ?? 0),
         etaSeconds: eta(epoch),
       });
-      const bytes = encodeCheckpoint({ epoch, step, optimizerStep: opt.step, weights: weightsOf(model), slots: opt.state() });
+      const bytes = encodeCheckpoint({ epoch, step, optimizerStep: opt.step, weights: await weightsOf(model), slots: await opt.state() });
       post({ type: 'checkpoint', epoch, step, bytes }, [bytes.buffer as ArrayBuffer]);
     }
 

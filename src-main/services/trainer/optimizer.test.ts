@@ -70,7 +70,7 @@ describe('optimizers, against updates worked by hand', () => {
     w.dispose();
   });
 
-  it('its state saves and restores: a restored optimizer continues exactly', () => {
+  it('its state saves and restores: a restored optimizer continues exactly', async () => {
     const h = resolveHyperparameters({ optimizer: 'adam', learningRate: 0.05 }, 0);
     const make = () => {
       const v = tf.variable(tf.tensor([1, -2, 3]));
@@ -81,7 +81,7 @@ describe('optimizers, against updates worked by hand', () => {
     a.opt.apply(new Map([['v', g]]), 0.05);
     const b = make();
     b.v.assign(a.v);
-    b.opt.restore(a.opt.step, a.opt.state());
+    b.opt.restore(a.opt.step, await a.opt.state());
     a.opt.apply(new Map([['v', g]]), 0.05);
     b.opt.apply(new Map([['v', g]]), 0.05);
     expect(Array.from(b.v.dataSync())).toEqual(Array.from(a.v.dataSync()));

@@ -84,11 +84,14 @@ export class Optimizer {
     });
   }
 
-  /** The slots, for a checkpoint (`<key>@<index>`). */
-  state(): NamedTensor[] {
+  /** The slots, for a checkpoint (`<key>@<index>`); read asynchronously (WebGPU cannot read synchronously in Node). */
+  async state(): Promise<NamedTensor[]> {
     const out: NamedTensor[] = [];
     for (const [key, slots] of this.slots) {
-      slots.forEach((s, i) => out.push({ key: `${key}@${i}`, shape: s.shape, values: s.dataSync() as Float32Array }));
+      for (let i = 0; i < slots.length; i++) {
+        const s = slots[i] as tf.Variable;
+        out.push({ key: `${key}@${i}`, shape: s.shape, values: (await s.data()) as Float32Array });
+      }
     }
     return out;
   }
