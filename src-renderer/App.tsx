@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../src-shared/api/index.js';
 import { emptyDocument } from '../src-shared/graph/document.js';
@@ -11,6 +11,8 @@ import { isTypingTarget, shortcutFor } from './editor/shortcuts.js';
 import type { ShortcutAction } from './editor/shortcuts.js';
 import type { EditorStore } from './editor/store.js';
 import type { Host } from './host/host.js';
+import { saveProjectVersion, saveToProject } from './editor/project-save.js';
+import type { SaveTarget } from './editor/project-save.js';
 import { Inspector } from './inspector/Inspector.js';
 import { Palette } from './palette/Palette.js';
 import { ProblemsPanel } from './problems/ProblemsPanel.js';
@@ -74,17 +76,20 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     [host, editor, notify, showNetwork],
   );
 
+  const saveTarget = useRef<SaveTarget | undefined>(undefined);
   const run = useCallback(
     (command: Command): void => {
       const s = editor.getState();
       switch (command) {
         case 'new':
+          saveTarget.current = undefined;
           s.load(emptyDocument());
           return;
         case 'new-from-template':
           setGallery(true);
           return;
         case 'open':
+          saveTarget.current = undefined;
           void readFile('Open');
           return;
         case 'import':
@@ -128,9 +133,19 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           s.groupSelection();
           return;
         case 'save':
-        case 'save-version':
-          notify('warning', `“${command}” is not available in this build yet.`);
+        case 'save-version': {
+          const doc = s.doc;
+          const when = new Date().toLocaleString();
+          const job = command === 'save' ? saveToProject(host.api, doc, saveTarget.current) : saveProjectVersion(host.api, doc, saveTarget.current, `Saved ${when}`);
+          job.then(
+            (r) => {
+              saveTarget.current = r.target;
+              notify(r.ok ? 'info' : 'warning', r.message);
+            },
+            (e: unknown) => notify('error', `Could not save (your network is still here): ${e instanceof Error ? e.message : String(e)}`),
+          );
           return;
+        }
       }
     },
     [editor, flow, host, notify, readFile, showNetwork],
@@ -223,6 +238,12 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           </button>
           <button type="button" onClick={() => run('export')} title="Export as .skipwire.json" disabled={!hasNodes}>
             Export
+          </button>
+          <button type="button" onClick={() => run('save')} title="Save into the project store (the first save creates a project)">
+            Save
+          </button>
+          <button type="button" onClick={() => run('save-version')} title="Save, then freeze this network as an immutable version">
+            Save version
           </button>
           <span className="sep" aria-hidden="true" />
           <button type="button" onClick={() => run('undo')} disabled={!canUndo} title="Undo (Ctrl/Cmd+Z)" aria-label="Undo">
