@@ -1,12 +1,19 @@
 import { registerAvgPoolGrad } from './avg-pool-grad.js';
+import { registerBatchNorm } from './batch-norm.js';
+import { registerBatchNormGradient, registerBatchNormGradSums } from './batch-norm-grad.js';
 import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { registerDepthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop-input.js';
+import { registerSharingIdentity } from './identity.js';
 import { registerMaxPoolGrad } from './max-pool-grad.js';
+import { registerMeanGradient } from './mean-grad.js';
+import { registerReductions } from './reduce.js';
 import { registerResizeBilinearGrad } from './resize-bilinear-grad.js';
 import { registerResizeNearestGrad } from './resize-nearest-grad.js';
 import { registerSamePaddingConvs } from './same-padding-convs.js';
+import { registerTile } from './tile.js';
+import { registerTranspose } from './transpose.js';
 
 /** A kernel the project registers on a backend, and why. */
 export interface ProjectKernel {
@@ -64,6 +71,68 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
     why: 'missing',
     note: 'depthwise filter gradient (any stride, dilation, multiplier)',
     register: () => registerDepthwiseBackpropFilter('wasm'),
+  },
+  {
+    kernel: 'Transpose',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'unit axes dropped, adjacent axes merged, rows copied or 16x16 tiles moved (the shipped kernel indexes every element: 65 ms for a [32768,144] matrix)',
+    register: () => registerTranspose('wasm'),
+  },
+  {
+    kernel: 'Tile',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'x placed once, then blocks replicated with copyWithin (the shipped kernel took 32% of a ResNet-20 training step, in the BatchNorm gradient)',
+    register: () => registerTile('wasm'),
+  },
+  {
+    kernel: 'Sum, Mean',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'per-channel / per-row / total reductions in one pass with float64 accumulators (the shipped kernels transpose first); other forms use the shipped kernels',
+    register: () => registerReductions('wasm'),
+  },
+  {
+    kernel: 'Identity, Cast (to the same dtype)',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'the output shares the input’s reference-counted data instead of copying it (~600 calls per ResNet-20 training step)',
+    register: () => registerSharingIdentity('wasm'),
+  },
+  {
+    kernel: 'FusedBatchNorm',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'per-channel scale computed once, one pass over x (the shipped kernel recomputes the channel index and square root per element)',
+    register: () => registerBatchNorm('wasm'),
+  },
+  {
+    kernel: 'FusedBatchNorm gradient',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'no Tile; the four per-channel gradients from two sums computed in one pass (kernel SkipwireBatchNormGradSums)',
+    register: () => {
+      registerBatchNormGradSums('wasm');
+      registerBatchNormGradient();
+    },
+  },
+  {
+    kernel: 'FusedBatchNorm gradient',
+    backend: 'cpu',
+    why: 'slow',
+    note: 'the same gradient with the sums kernel on the cpu backend',
+    register: () => {
+      registerBatchNormGradSums('cpu');
+      registerBatchNormGradient();
+    },
+  },
+  {
+    kernel: 'Mean gradient',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'dy/count broadcast by one Tile instead of a tensor of ones and two full-size passes (BatchNorm batch statistics)',
+    register: () => registerMeanGradient(),
   },
   {
     kernel: 'MaxPoolGrad',
@@ -127,3 +196,4 @@ export function registerProjectKernels(backend: string): ProjectKernel[] {
 }
 
 export { originalKernel, restoreKernel } from './kernel-io.js';
+export { restoreGradient } from './gradient-io.js';

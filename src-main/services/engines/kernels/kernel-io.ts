@@ -174,3 +174,51 @@ export function input(inputs: NamedTensorInfoMap, name: string, kernelName: stri
   if (t === undefined) throw new Error(`${kernelName}: missing input '${name}'`);
   return t;
 }
+
+/** The typed arrays a backend's numeric tensors live in (float32, int32, bool). */
+export type NumericArray = Float32Array | Int32Array | Uint8Array;
+
+function asNumeric(values: unknown, what: string): NumericArray {
+  if (values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array) return values;
+  throw new Error(`${what}: expected numeric tensor data`);
+}
+
+/** True for tfjs's wasm backend instance (our JS kernels can touch its heap directly). */
+export function isWasm(backend: KernelBackendArg): boolean {
+  return isWasmBackend(backend);
+}
+
+/**
+ * Runs a JS kernel that writes every element of a fresh output of any numeric dtype on the wasm
+ * backend (no zero fill: `run` must write all of it). Returns null on other backends.
+ */
+export function runWasmHeapKernel(
+  kernelName: string,
+  backend: KernelBackendArg,
+  shape: number[],
+  dtype: DataType,
+  run: (out: NumericArray, read: (t: TensorInfo) => NumericArray) => void,
+): TensorInfo | null {
+  if (!isWasmBackend(backend)) return null;
+  const out = backend.makeOutput(shape, dtype);
+  const outView = asNumeric(backend.typedArrayFromHeap(out), kernelName);
+  run(outView, (t) => asNumeric(backend.typedArrayFromHeap(t), kernelName));
+  return out;
+}
+
+/** Calls the kernel tfjs shipped for this backend (the one the project replaced), e.g. for cases a fast path does not cover. */
+export function callOriginal(kernelName: string, backendName: string, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | TensorInfo[] {
+  const k = originalKernel(kernelName, backendName);
+  if (k === undefined) throw new Error(`kernel '${kernelName}' has no shipped version for backend '${backendName}'`);
+  return k.kernelFunc(args);
+}
+
+/**
+ * A 4-byte tensor's data as an Int32Array over the same memory: data movement (transpose, tile)
+ * copies float32 and int32 bit-exactly through one monomorphic array type.
+ */
+export function bits32(a: NumericArray): Int32Array {
+  if (a instanceof Int32Array) return a;
+  if (a instanceof Uint8Array) throw new Error('expected 4-byte elements');
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
+}
