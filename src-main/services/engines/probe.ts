@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EngineId } from '../../../src-shared/api/services/training.js';
+import { defaultWasmThreads, threadedWasmUnsupported } from './wasm-support.js';
 import { requestAdapter } from './webgpu.js';
 
 export type { EngineId };
@@ -206,8 +207,13 @@ async function probeWebgpu(o: ProbeOptions): Promise<Omit<EngineProbe, 'tookMs'>
 /** WebAssembly feature test for SIMD (wasm-feature-detect's module, as tfjs uses). */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
 
-export const WASM_THREADS_NOTE =
-  "1 thread: tfjs-backend-wasm turns threads off under Node (tfjs issue #3830), and forcing them fails because its pthread workers are created from a blob: URL, which Node's Worker refuses (ERR_WORKER_PATH)";
+/** What the wasm engine's threads will be (see wasm-threads.ts: tfjs itself runs one thread under Node). */
+export function wasmThreadsNote(): string {
+  const why = threadedWasmUnsupported();
+  if (why !== null) return `1 thread (${why})`;
+  const n = defaultWasmThreads();
+  return n > 1 ? `${n} threads (tfjs's threaded SIMD build, started from file paths)` : '1 thread (one CPU)';
+}
 
 /** The WebAssembly global (Node has it; the ES lib typings we compile with do not declare it). */
 interface WasmApi {
@@ -231,7 +237,7 @@ async function probeWasm(o: ProbeOptions): Promise<Omit<EngineProbe, 'tookMs'>> 
   return {
     ...base,
     available: true,
-    detail: `${simd ? 'SIMD (128-bit)' : 'no SIMD (slower scalar build)'}, ${WASM_THREADS_NOTE}; the project registers its missing and faulty training kernels`,
+    detail: `${simd ? 'SIMD (128-bit)' : 'no SIMD (slower scalar build)'}, ${simd ? wasmThreadsNote() : '1 thread'}; the project registers its missing, faulty and slow training kernels`,
   };
 }
 

@@ -1,8 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerProjectKernels } from './kernels/index.js';
-import { chooseAuto, ENGINE_LABELS, ENGINE_ORDER, probeEngine, resolvePackageUrl, WASM_THREADS_NOTE } from './probe.js';
+import { chooseAuto, ENGINE_LABELS, ENGINE_ORDER, probeEngine, resolvePackageUrl } from './probe.js';
 import type { EngineId, EngineProbe, ProbeOptions } from './probe.js';
+import { defaultWasmThreads, installThreadedWasm, wasmThreadsStatus } from './wasm-threads.js';
 import { installDawn } from './webgpu.js';
+
+/** How to start an engine (probing options, plus engine settings). */
+export interface SelectOptions extends ProbeOptions {
+  /**
+   * wasm: threads in XNNPACK's pool. 'auto' (the default) = the machine's logical CPUs, through
+   * the threaded SIMD build started from file paths (wasm-threads.ts); 1 = tfjs's own
+   * single-threaded build. Takes effect only when the wasm backend first starts in this thread.
+   */
+  readonly wasmThreads?: number | 'auto';
+}
 
 /** The engine a run trains on, initialized in this thread. */
 export interface SelectedEngine {
@@ -15,6 +26,8 @@ export interface SelectedEngine {
   readonly kernels: readonly string[];
   /** WebGPU on a software adapter. */
   readonly software: boolean;
+  /** CPU threads the engine's kernels use (wasm: XNNPACK's pool; undefined where not ours to say). */
+  readonly threads?: number;
 }
 
 /** Asking for an engine that is not available (or fails to start); the message says why and the fix. */
@@ -67,7 +80,7 @@ function quietCpuBanner(): void {
   if (cpu !== null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
-async function start(engine: EngineId, probe: EngineProbe, o: ProbeOptions): Promise<SelectedEngine> {
+async function start(engine: EngineId, probe: EngineProbe, o: SelectOptions): Promise<SelectedEngine> {
   const backend = BACKEND_NAME[engine];
   quietCpuBanner();
   let kernels: string[] = [];
@@ -77,6 +90,7 @@ async function start(engine: EngineId, probe: EngineProbe, o: ProbeOptions): Pro
       break;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
+      installThreadedWasm(o.wasmThreads === undefined || o.wasmThreads === 'auto' ? defaultWasmThreads() : Math.max(1, Math.floor(o.wasmThreads)));
       kernels = registerProjectKernels('wasm').map((k) => k.kernel);
       break;
     case 'webgpu':
@@ -103,8 +117,13 @@ async function start(engine: EngineId, probe: EngineProbe, o: ProbeOptions): Pro
       throw new EngineUnavailableError(engine, 'tfjs-node-gpu started, but TensorFlow is not using a GPU (no CUDA 11.2 / cuDNN 8.1 found): use tfjs-node, or fix CUDA');
     }
   }
-  const detail = engine === 'wasm' ? `${probe.detail.split(';')[0] ?? WASM_THREADS_NOTE}; project kernels: ${kernels.length}` : probe.detail;
-  return { engine, backend, detail, kernels, software: probe.software === true };
+  if (engine === 'wasm') {
+    const t = wasmThreadsStatus();
+    const simd = probe.detail.split(/[,;]/)[0] ?? 'SIMD';
+    const threads = t.threads > 1 ? `${t.threads} threads (XNNPACK pool, threaded build)` : `1 thread (${t.reason ?? 'single-threaded build'})`;
+    return { engine, backend, detail: `${simd}, ${threads}; project kernels: ${kernels.length}`, kernels, software: false, threads: t.threads };
+  }
+  return { engine, backend, detail: probe.detail, kernels, software: probe.software === true };
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -116,7 +135,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * one fails to start. Asking for an unavailable engine by name is an EngineUnavailableError that
  * names why and the fix: there is no silent fallback.
  */
-export function selectEngine(requested: EngineId | 'auto', o: ProbeOptions = {}): Promise<SelectedEngine> {
+export function selectEngine(requested: EngineId | 'auto', o: SelectOptions = {}): Promise<SelectedEngine> {
   const run = async (): Promise<SelectedEngine> => {
     if (requested !== 'auto') {
       const p = await probeEngine(requested, o);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installThreadedWasm } from '../wasm-threads.js';
 import { registerProjectKernels, restoreKernel } from './index.js';
 
 /**
@@ -9,10 +10,14 @@ import { registerProjectKernels, restoreKernel } from './index.js';
 
 let ready: Promise<void> | undefined;
 
-/** Loads the wasm backend and registers the project's kernels on cpu and wasm (once per test file). */
+/**
+ * Loads the wasm backend as the engine starts it (the threaded build, with this machine's threads)
+ * and registers the project's kernels on cpu and wasm (once per test file).
+ */
 export function setupBackends(): Promise<void> {
   ready ??= (async () => {
     await import('@tensorflow/tfjs-backend-wasm');
+    installThreadedWasm();
     registerProjectKernels('wasm');
     registerProjectKernels('cpu');
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialize');
