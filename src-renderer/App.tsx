@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../src-shared/api/index.js';
 import { emptyDocument } from '../src-shared/graph/document.js';
@@ -12,11 +12,11 @@ import type { ShortcutAction } from './editor/shortcuts.js';
 import type { EditorStore } from './editor/store.js';
 import type { Host } from './host/host.js';
 import { saveProjectVersion, saveToProject } from './editor/project-save.js';
-import type { SaveTarget } from './editor/project-save.js';
 import { Inspector } from './inspector/Inspector.js';
 import { Palette } from './palette/Palette.js';
 import { ProblemsPanel } from './problems/ProblemsPanel.js';
 import { useApp } from './state/app-store.js';
+import { useProject } from './state/project-store.js';
 import { Gallery } from './templates/Gallery.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
@@ -76,20 +76,19 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     [host, editor, notify, showNetwork],
   );
 
-  const saveTarget = useRef<SaveTarget | undefined>(undefined);
   const run = useCallback(
     (command: Command): void => {
       const s = editor.getState();
       switch (command) {
         case 'new':
-          saveTarget.current = undefined;
+          useProject.getState().setCurrent(undefined);
           s.load(emptyDocument());
           return;
         case 'new-from-template':
           setGallery(true);
           return;
         case 'open':
-          saveTarget.current = undefined;
+          useProject.getState().setCurrent(undefined);
           void readFile('Open');
           return;
         case 'import':
@@ -136,10 +135,10 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         case 'save-version': {
           const doc = s.doc;
           const when = new Date().toLocaleString();
-          const job = command === 'save' ? saveToProject(host.api, doc, saveTarget.current) : saveProjectVersion(host.api, doc, saveTarget.current, `Saved ${when}`);
+          const job = command === 'save' ? saveToProject(host.api, doc, useProject.getState().current) : saveProjectVersion(host.api, doc, useProject.getState().current, `Saved ${when}`);
           job.then(
             (r) => {
-              saveTarget.current = r.target;
+              useProject.getState().setCurrent(r.target);
               notify(r.ok ? 'info' : 'warning', r.message);
             },
             (e: unknown) => notify('error', `Could not save (your network is still here): ${e instanceof Error ? e.message : String(e)}`),
