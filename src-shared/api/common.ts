@@ -14,12 +14,3 @@ export const DocumentJson = z.looseObject({
   schemaVersion: z.number().int().min(0),
 });
 export type DocumentJson = z.infer<typeof DocumentJson>;
-
-/** Severity-tagged, located message about a graph (see src-shared/graph diagnostics). */
-export const Diagnostic = z.object({
-  severity: z.enum(['error', 'warning', 'info']),
-  message: z.string(),
-  nodeId: Id.optional(),
-  edgeId: Id.optional(),
-});
-export type Diagnostic = z.infer<typeof Diagnostic>;
