@@ -63,4 +63,13 @@ describe('layoutDocument', () => {
     expect(positions.input?.x).toBeLessThan(positions.conv1?.x ?? -1);
     expect(positions.conv1?.x).toBeLessThan(positions.head?.x ?? -1);
   });
+
+  it('keeps the asked spacing between layers inside an expanded block too', async () => {
+    const layerGap = 140;
+    const { positions } = await layoutDocument(residualDoc(false), { layerGap });
+    const x = (id: string): number => positions[id]?.x ?? NaN;
+    for (const [a, b] of [['conv1', 'bn1'], ['bn1', 'relu1'], ['relu1', 'conv2']] as const) {
+      expect(x(b) - x(a) - DEFAULT_LAYOUT.nodeWidth, `${a} → ${b}`).toBeGreaterThanOrEqual(layerGap - 0.5);
+    }
+  });
 });

@@ -44,6 +44,13 @@ export async function layoutDocument(doc: GraphDocument, opts: Partial<LayoutOpt
     return stand;
   };
 
+  // ELK reads spacing from the node whose children it places: blocks get the same as the root.
+  const spacing = {
+    'elk.layered.spacing.nodeNodeBetweenLayers': String(o.layerGap),
+    'elk.spacing.nodeNode': String(o.nodeGap),
+    'elk.layered.spacing.edgeNodeBetweenLayers': '20',
+    'elk.spacing.edgeNode': '24',
+  };
   const elkNodes = new Map<string, ElkNode>();
   const root: ElkNode = {
     id: 'root',
@@ -52,10 +59,7 @@ export async function layoutDocument(doc: GraphDocument, opts: Partial<LayoutOpt
       'elk.direction': 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.edgeRouting': 'SPLINES',
-      'elk.layered.spacing.nodeNodeBetweenLayers': String(o.layerGap),
-      'elk.spacing.nodeNode': String(o.nodeGap),
-      'elk.layered.spacing.edgeNodeBetweenLayers': '20',
-      'elk.spacing.edgeNode': '24',
+      ...spacing,
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.layered.crossingMinimization.semiInteractive': 'true',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
@@ -75,7 +79,7 @@ export async function layoutDocument(doc: GraphDocument, opts: Partial<LayoutOpt
       ? { id: `group:${gid}`, width: o.nodeWidth, height: o.nodeHeight }
       : {
           id: `group:${gid}`,
-          layoutOptions: { 'elk.padding': '[top=34,left=16,bottom=16,right=16]' },
+          layoutOptions: { 'elk.padding': '[top=34,left=16,bottom=16,right=16]', ...spacing },
           children: [],
         };
     (parent.children ??= []).push(n);
