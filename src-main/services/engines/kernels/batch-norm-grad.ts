@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedBatchNorm, getKernel } from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor } from '@tensorflow/tfjs';
 import type { JsBackendName } from './kernel-io.js';
+import { simdFor } from '../wasm-simd/index.js';
 import { input, registerJsKernel, shape4 } from './kernel-io.js';
 import { replaceGradient } from './gradient-io.js';
 
@@ -22,18 +23,25 @@ import { replaceGradient } from './gradient-io.js';
 export const BATCH_NORM_GRAD_SUMS = 'SkipwireBatchNormGradSums';
 
 export function registerBatchNormGradSums(backendName: JsBackendName): void {
-  registerJsKernel(BATCH_NORM_GRAD_SUMS, backendName, (inputs: NamedTensorInfoMap) => {
+  registerJsKernel(BATCH_NORM_GRAD_SUMS, backendName, (inputs: NamedTensorInfoMap, _attrs, backend) => {
     const x = input(inputs, 'x', BATCH_NORM_GRAD_SUMS);
     const mean = input(inputs, 'mean', BATCH_NORM_GRAD_SUMS);
     const dy = input(inputs, 'dy', BATCH_NORM_GRAD_SUMS);
     const [n, h, w, c] = shape4(x, `${BATCH_NORM_GRAD_SUMS} x`);
     if (mean.shape.length !== 1 || mean.shape[0] !== c) throw new Error(`${BATCH_NORM_GRAD_SUMS}: mean must be [${c}], got [${mean.shape.join(', ')}]`);
+    const simd = c % 4 === 0 && backend !== undefined ? simdFor(backend) : null;
     return {
       shape: [2, c],
       run(out, read) {
         const xv = read(x);
         const g = read(dy);
         const m = read(mean);
+        if (simd !== null) {
+          // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd).
+          const acc32 = simd.scratch(24 * c);
+          simd.bnsums(xv.byteOffset, g.byteOffset, m.byteOffset, out.byteOffset, n * h * w, c, acc32, acc32 + 8 * c);
+          return;
+        }
         const s0 = new Float64Array(c);
         const s1 = new Float64Array(c);
         const rows = n * h * w;

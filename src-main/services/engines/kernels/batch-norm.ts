@@ -1,5 +1,6 @@
 import { FusedBatchNorm } from '@tensorflow/tfjs';
 import type { FusedBatchNormAttrs, TensorInfo } from '@tensorflow/tfjs';
+import { simdFor } from '../wasm-simd/index.js';
 import { callOriginal, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -28,20 +29,25 @@ export function registerBatchNorm(backendName: 'wasm'): void {
       if (x === undefined || x.dtype !== 'float32' || c === 0 || x.shape.some((d) => d === 0) || !vec(mean, false) || !vec(variance, false) || !vec(offset, true) || !vec(scale, true)) {
         return callOriginal(FusedBatchNorm, backendName, args);
       }
+      const simd = c % 4 === 0 ? simdFor(args.backend) : null;
       const out = runWasmHeapKernel(FusedBatchNorm, args.backend, [...x.shape], 'float32', (o, read) => {
         const m = read(mean as TensorInfo);
         const v = read(variance as TensorInfo);
         const g = scale === undefined ? undefined : read(scale);
         const be = offset === undefined ? undefined : read(offset);
-        const mf = new Float32Array(c);
-        const a = new Float32Array(c);
-        const b = new Float32Array(c);
+        // Per-channel vectors: in scratch memory of the backend for the SIMD loop, else plain arrays.
+        const at = simd === null ? 0 : simd.scratch(12 * c);
+        const mf = simd === null ? new Float32Array(c) : simd.f32(at, c);
+        const a = simd === null ? new Float32Array(c) : simd.f32(at + 4 * c, c);
+        const b = simd === null ? new Float32Array(c) : simd.f32(at + 8 * c, c);
         for (let k = 0; k < c; k++) {
           mf[k] = m[k] as number;
           a[k] = (g === undefined ? 1 : (g[k] as number)) / Math.sqrt((v[k] as number) + eps);
           b[k] = be === undefined ? 0 : (be[k] as number);
         }
-        batchNormInto(read(x) as Float32Array, o as Float32Array, c, mf, a, b);
+        const xv = read(x);
+        if (simd !== null) simd.bnfwd(xv.byteOffset, o.byteOffset, mf.byteOffset, a.byteOffset, b.byteOffset, xv.length / c, c);
+        else batchNormInto(xv as Float32Array, o as Float32Array, c, mf, a, b);
       });
       return out ?? callOriginal(FusedBatchNorm, backendName, args);
     },

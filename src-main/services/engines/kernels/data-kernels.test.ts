@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setSimdKernelsEnabled } from '../wasm-simd/index.js';
 import { reductionForm } from './reduce.js';
 import { relErr, setupBackends, values, withShipped } from './testing.js';
 import { simplifyPermutation } from './transpose.js';
@@ -28,6 +29,8 @@ const TRANSPOSES: [number[], number[]][] = [
   [[2, 3, 4, 5], [0, 3, 1, 2]], // NHWC -> NCHW
   [[2, 3, 4, 5], [0, 1, 2, 3]], // identity
   [[37, 41], [1, 0]], // more than one 16x16 tile, ragged
+  [[8, 9, 9, 16], [3, 1, 2, 0]], // filter-gradient shapes with 4x4 SIMD blocks
+  [[8, 9, 9, 16], [1, 2, 0, 3]],
   [[2, 3, 2, 3, 2], [4, 2, 0, 3, 1]],
   [[1, 1, 1], [2, 0, 1]],
   [[6], [0]],
@@ -86,6 +89,8 @@ describe('Tile on wasm (replaced: the shipped kernel was 32% of a ResNet-20 trai
 
 const REDUCTIONS: [number[], number[] | number, boolean][] = [
   [[4, 5, 6, 7], [0, 1, 2], false], // per channel (BatchNorm statistics)
+  [[4, 9, 9, 16], [0, 1, 2], false], // per channel, SIMD (channels a multiple of 4)
+  [[2, 5, 5, 8], [1, 2], true], // global average pooling, SIMD
   [[4, 5, 6, 7], [0, 1, 2], true],
   [[4, 5, 6, 7], [1, 2], false], // global average pooling: outer kept, reduced, inner kept
   [[4, 5, 6, 7], [3], true], // per row
@@ -141,5 +146,27 @@ describe('Identity and same-dtype Cast on wasm share data instead of copying', (
     tf.dispose([c, k, asInt]);
     expect(tf.memory().numTensors).toBe(before.numTensors);
     expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+});
+
+describe('the JavaScript loops (used where the SIMD module is unavailable) agree with the SIMD ones', () => {
+  it('for transpose, reductions and BatchNorm', async () => {
+    const cases: [number[], (x: tf.Tensor) => tf.Tensor][] = [
+      [[8, 9, 9, 16], (x) => tf.transpose(x, [3, 1, 2, 0])],
+      [[8, 9, 9, 16], (x) => tf.transpose(x, [1, 2, 0, 3])],
+      [[8, 9, 9, 16], (x) => tf.mean(x, [0, 1, 2])],
+      [[8, 9, 9, 16], (x) => tf.batchNorm(x, tf.mean(x, [0, 1, 2]), tf.add(tf.ones([16]), 0.5), tf.zeros([16]), tf.ones([16]))],
+    ];
+    for (const [shape, f] of cases) {
+      const simd = await on('wasm', shape, 'float32', f);
+      setSimdKernelsEnabled(false);
+      try {
+        const js = await on('wasm', shape, 'float32', f);
+        expect(js.shape).toEqual(simd.shape);
+        expect(relErr(js.data, simd.data)).toBeLessThanOrEqual(1e-6);
+      } finally {
+        setSimdKernelsEnabled(true);
+      }
+    }
   });
 });

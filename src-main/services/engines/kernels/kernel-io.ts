@@ -52,7 +52,7 @@ export interface JsKernelPlan {
   run(out: Float32Array, read: (t: TensorInfo) => Float32Array): void;
 }
 
-export type JsKernelPlanner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => JsKernelPlan;
+export type JsKernelPlanner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap, backend?: KernelBackendArg) => JsKernelPlan;
 
 /** Runs a JS kernel plan on a cpu or wasm backend instance. */
 export function runJsKernel(kernelName: string, backend: KernelBackendArg, plan: JsKernelPlan): TensorInfo {
@@ -145,7 +145,7 @@ export function registerJsKernel(kernelName: string, backendName: JsBackendName,
   replaceKernel({
     kernelName,
     backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => runJsKernel(kernelName, backend, planner(inputs, attrs ?? {})),
+    kernelFunc: ({ inputs, attrs, backend }) => runJsKernel(kernelName, backend, planner(inputs, attrs ?? {}, backend)),
   });
 }
 

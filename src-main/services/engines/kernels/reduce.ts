@@ -1,5 +1,6 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { simdFor } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -8,8 +9,8 @@ import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-
  * step spends 47 ms of Sum and 19 ms of Mean there, almost all of it reducing [N,H,W,C] over
  * N,H,W (BatchNorm statistics and their gradients). After unit axes are dropped and neighbouring
  * axes of the same kind merged, any reduction of the form [outer kept, reduced, inner kept]
- * (per-channel, per-row, or total) is one pass here, accumulated in float64; other forms fall back
- * to the shipped kernel.
+ * (per-channel, per-row, or total) is one pass here, accumulated in float64 (SIMD partial sums
+ * when the kept inner size is a multiple of 4); other forms fall back to the shipped kernel.
  */
 
 /** [outer, reduced, inner] sizes when the reduction has that form, else null. */
@@ -84,7 +85,17 @@ function reduceKernel(kernelName: typeof Sum | typeof Mean, backendName: string)
     if (form === null || count === 0 || util.sizeFromShape(outShape) === 0) return callOriginal(kernelName, backendName, args);
     const [outer, red, inner] = form;
     const scale = kernelName === Mean ? 1 / count : 1;
-    const out = runWasmHeapKernel(kernelName, args.backend, outShape, 'float32', (o, read) => reduceSumInto(read(x), o, outer, red, inner, scale));
+    const simd = inner % 4 === 0 ? simdFor(args.backend) : null;
+    const out = runWasmHeapKernel(kernelName, args.backend, outShape, 'float32', (o, read) => {
+      const src = read(x);
+      if (simd === null) {
+        reduceSumInto(src, o, outer, red, inner, scale);
+        return;
+      }
+      // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd).
+      const acc32 = simd.scratch(12 * inner + 16);
+      simd.colsum(src.byteOffset, o.byteOffset, outer, red, inner, scale, acc32, acc32 + 4 * inner);
+    });
     return out ?? callOriginal(kernelName, backendName, args);
   };
 }

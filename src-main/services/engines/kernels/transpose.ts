@@ -1,5 +1,7 @@
 import { Transpose } from '@tensorflow/tfjs';
 import type { TransposeAttrs } from '@tensorflow/tfjs';
+import type { SimdKernels } from '../wasm-simd/index.js';
+import { simdFor } from '../wasm-simd/index.js';
 import { bits32, callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -8,7 +10,8 @@ import { bits32, callOriginal, input, replaceKernel, runWasmHeapKernel } from '.
  * convolution whose filter gradient needs it. This one first drops unit axes and merges axes that
  * stay adjacent (so most permutations become a 2-d or 3-d one), then copies whole rows when the
  * innermost axis stays innermost, and otherwise moves 16×16 tiles so that reads and writes both
- * stay in cache.
+ * stay in cache — 4x4 SIMD shuffles (wasm-simd) where the backend's memory allows, JavaScript
+ * otherwise.
  */
 
 /** The permutation with unit axes dropped and axes that stay adjacent merged. */
@@ -37,8 +40,11 @@ export function simplifyPermutation(shape: readonly number[], perm: readonly num
 
 const TILE = 16;
 
-/** out = transpose(src, perm) for a row-major `shape`; both arrays hold the same number of elements. */
-export function transposeInto(src: Int32Array, out: Int32Array, shape0: readonly number[], perm0: readonly number[]): void {
+/**
+ * out = transpose(src, perm) for a row-major `shape`; both arrays hold the same number of elements.
+ * With `simd` (src and out then being views of that backend's memory) the tiles move in wasm.
+ */
+export function transposeInto(src: Int32Array, out: Int32Array, shape0: readonly number[], perm0: readonly number[], simd: SimdKernels | null = null): void {
   const { shape, perm } = simplifyPermutation(shape0, perm0);
   const r = shape.length;
   if (r <= 1) {
@@ -65,8 +71,23 @@ export function transposeInto(src: Int32Array, out: Int32Array, shape0: readonly
   const idx = new Array<number>(outer.length).fill(0);
   let inBase = 0;
   let outBase = 0;
+  const srcAddr = src.byteOffset;
+  const outAddr = out.byteOffset;
   for (;;) {
-    if (rows) {
+    if (simd !== null && !rows && outer.length === 1) {
+      // One call with the remaining axis as the middle one ([A,B,C] -> [C,B,A] and the like).
+      const j = outer[0] as number;
+      simd.transpose(srcAddr, outAddr, nB, nA, sB, oA, outShape[j] as number, inStride[perm[j] as number] as number, outStride[j] as number);
+      break;
+    } else if (simd !== null && !rows) {
+      simd.transpose(srcAddr + 4 * inBase, outAddr + 4 * outBase, nB, nA, sB, oA, 1, 0, 0);
+    } else if (simd !== null && rows && outer.length === 2 && nB >= 4) {
+      // [A,B,E] -> [B,A,E] with whole rows of E: one call moves them all.
+      const j0 = outer[0] as number;
+      const j1 = outer[1] as number;
+      simd.moveBlocks(srcAddr, outAddr, outShape[j1] as number, outShape[j0] as number, nB, inStride[perm[j1] as number] as number, outStride[j0] as number);
+      break;
+    } else if (rows) {
       if (nB >= 32) out.set(src.subarray(inBase, inBase + nB), outBase);
       else for (let t = 0; t < nB; t++) out[outBase + t] = src[inBase + t] as number;
     } else for (let a0 = 0; a0 < nA; a0 += TILE) {
@@ -110,7 +131,8 @@ export function registerTranspose(backendName: 'wasm'): void {
       const size = x.shape.reduce((p, d) => p * d, 1);
       if ((x.dtype !== 'float32' && x.dtype !== 'int32') || size === 0) return callOriginal(Transpose, backendName, args);
       const outShape = perm.map((p) => x.shape[p] as number);
-      const out = runWasmHeapKernel(Transpose, args.backend, outShape, x.dtype, (o, read) => transposeInto(bits32(read(x)), bits32(o), x.shape, perm));
+      const simd = simdFor(args.backend);
+      const out = runWasmHeapKernel(Transpose, args.backend, outShape, x.dtype, (o, read) => transposeInto(bits32(read(x)), bits32(o), x.shape, perm, simd));
       return out ?? callOriginal(Transpose, backendName, args);
     },
   });
