@@ -1,0 +1,93 @@
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useApp } from '../../state/app-store.js';
+import { formatValue } from '../format.js';
+import { alignLines, forLogScale } from './chart-data.js';
+import type { Line } from './chart-data.js';
+import './charts.css';
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v === '' ? fallback : v;
+}
+
+function optionsFor(title: string, lines: readonly Line[], logY: boolean, width: number, height: number, xLabel: string): uPlot.Options {
+  const muted = cssVar('--muted', '#9aa4b2');
+  const grid = cssVar('--border', '#2a313b');
+  const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+  return {
+    title,
+    width,
+    height,
+    cursor: { drag: { x: true, y: false } },
+    legend: { live: true },
+    scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
+    axes: [
+      { ...axis, label: xLabel, labelFont: '11px system-ui, sans-serif', labelSize: 16 },
+      { ...axis, size: 52, values: (_u, splits) => splits.map((v) => formatValue(v)) },
+    ],
+    series: [
+      { label: xLabel },
+      ...lines.map(
+        (l): uPlot.Series => ({
+          label: l.label,
+          stroke: l.color,
+          width: l.dash === true ? 1.5 : 1.25,
+          spanGaps: true,
+          ...(l.dash === true ? { dash: [6, 4] } : {}),
+          points: { show: l.points === true, size: 5, fill: l.color },
+          value: (_u, v) => (v === null || v === undefined ? '—' : formatValue(v)),
+        }),
+      ),
+    ],
+  };
+}
+
+/**
+ * One uPlot chart of several lines on a shared step axis. The legend shows each line's value under
+ * the cursor; dragging across zooms in x, a double click zooms out. Data updates redraw in place.
+ */
+export function Chart({ title, lines, logY = false, height = 150, xLabel = 'step', testId }: { title: string; lines: readonly Line[]; logY?: boolean; height?: number; xLabel?: string; testId?: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const theme = useApp((s) => s.theme);
+  const data = useMemo(() => {
+    const a = alignLines(lines);
+    return logY ? forLogScale(a) : a;
+  }, [lines, logY]);
+  const look = lines.map((l) => `${l.label}|${l.color}|${String(l.dash)}|${String(l.points)}`).join(';');
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const el = box.current;
+    if (el === null) return;
+    const width = Math.max(200, el.clientWidth);
+    const u = new uPlot(optionsFor(title, lines, logY, width, height, xLabel), latest.current as uPlot.AlignedData, el);
+    plot.current = u;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // Rebuilt when the lines' look, the scale, the size or the theme change; data alone redraws below.
+  }, [look, logY, height, theme, title, xLabel]);
+
+  useEffect(() => {
+    plot.current?.setData(data as uPlot.AlignedData);
+  }, [data]);
+
+  const points = data[0].length;
+  return (
+    <div className="run-chart" data-testid={testId} data-points={points}>
+      <div ref={box} />
+      {points === 0 && <div className="run-chart-empty">No points yet</div>}
+    </div>
+  );
+}
