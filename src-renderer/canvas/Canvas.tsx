@@ -20,6 +20,7 @@ import { ShapeEdge } from './ShapeEdge.js';
 import { Overview } from './Overview.js';
 import { useShowNetwork } from './show.js';
 import { zoomedOutSelector } from './lod.js';
+import { GradientOverlay } from '../runs/overlay/GradientOverlay.js';
 
 /** The MIME type a palette item carries while it is dragged onto the canvas. */
 export const LAYER_MIME = 'application/x-skipwire-layer';
@@ -259,6 +260,9 @@ export function Canvas() {
         <Controls position="bottom-left" />
         <Panel position="bottom-right">
           <Overview nodes={view.nodes} doc={doc} />
+        </Panel>
+        <Panel position="top-right">
+          <GradientOverlay />
         </Panel>
       </ReactFlow>
       {empty && (

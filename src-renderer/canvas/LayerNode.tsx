@@ -8,6 +8,8 @@ import { getLayer } from '../../src-shared/layers/registry.js';
 import { useEditor } from '../editor/context.js';
 import { formatShape } from '../editor/format.js';
 import type { LayerFlowNode } from '../editor/view-model.js';
+import { HealthBadges, gradTintProps } from '../runs/overlay/NodeOverlay.js';
+import { useNodeTint } from '../runs/overlay/overlay-state.js';
 
 /**
  * One layer on the canvas: kind, name, key params (`3×3, 64, /2`), output shape, params — and
@@ -17,6 +19,7 @@ import type { LayerFlowNode } from '../editor/view-model.js';
 function LayerNodeView({ id, selected }: NodeProps<LayerFlowNode>) {
   const node = useEditor((s) => getId(s.doc.nodes, id));
   const info = useEditor((s) => s.analysis.nodes.get(id));
+  const tint = useNodeTint(id);
   if (node === undefined) return null;
   const def = getLayer(node.kind);
   const category = (def?.category ?? 'Utility').toLowerCase();
@@ -35,18 +38,22 @@ function LayerNodeView({ id, selected }: NodeProps<LayerFlowNode>) {
   const shape = info?.shape ?? null;
   const cost = info?.cost ?? null;
   const name = nodeName(node);
-  const title = [`${def?.label ?? node.kind} “${name}”`, ...diagnostics.map((d) => d.message)].join('\n');
+  const grad = gradTintProps(tint);
+  const title = [`${def?.label ?? node.kind} “${name}”`, ...diagnostics.map((d) => d.message), ...grad.title].join('\n');
   return (
     <div
-      className={`layer-node cat-${category}${selected ? ' selected' : ''}${errors.length > 0 ? ' has-error' : ''}${info?.status === 'blocked' ? ' blocked' : ''}`}
+      className={`layer-node cat-${category}${selected ? ' selected' : ''}${errors.length > 0 ? ' has-error' : ''}${info?.status === 'blocked' ? ' blocked' : ''}${grad.className}`}
       data-testid="layer-node"
       data-kind={node.kind}
       title={title}
+      style={grad.style}
+      data-grad={grad.data}
     >
       {takesInput && <Handle type="target" position={Position.Left} id="in" className="handle-in" />}
       <div className="ln-head">
         <span className="ln-kind">{def?.label ?? node.kind}</span>
         <span className="ln-name">{name}</span>
+        <HealthBadges id={id} />
         {errors.length > 0 ? (
           <span className="ln-badge error" data-testid="node-error-badge" aria-label={`${errors.length} error${errors.length === 1 ? '' : 's'}`}>
             !{errors.length > 1 ? errors.length : ''}

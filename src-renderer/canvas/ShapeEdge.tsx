@@ -6,6 +6,7 @@ import { useEditor } from '../editor/context.js';
 import { formatShape } from '../editor/format.js';
 import { skipPath } from '../editor/geometry.js';
 import type { ShapeFlowEdge } from '../editor/view-model.js';
+import { useNodeTint } from '../runs/overlay/overlay-state.js';
 
 /**
  * An edge labelled with the tensor shape it carries. Main-path edges are curves; skips run along a
@@ -18,6 +19,8 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
     const e = getId(s.doc.edges, edgeId);
     return e === undefined ? null : (s.analysis.nodes.get(e.source)?.shape ?? null);
   });
+  // Gradient-flow overlay: the edge takes its source layer's colour.
+  const tint = useNodeTint(useEditor((s) => getId(s.doc.edges, edgeId)?.source));
   const role = data?.role ?? 'main';
   let path: string;
   let labelX: number;
@@ -31,7 +34,7 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
   const count = data?.count ?? 1;
   return (
     <>
-      <BaseEdge id={id} path={path} interactionWidth={interactionWidth ?? 20} />
+      <BaseEdge id={id} path={path} interactionWidth={interactionWidth ?? 20} style={tint === undefined ? undefined : { stroke: tint.color, strokeWidth: 2.6 }} />
       <EdgeLabelRenderer>
         <div
           className={`edge-label role-${role}${data?.error === true ? ' error' : ''}${selected === true ? ' selected' : ''}`}

@@ -1,0 +1,74 @@
+import { useEffect, useMemo } from 'react';
+import { useEditor } from '../../editor/context.js';
+import { useRunFocus } from '../../state/run-focus.js';
+import { RAMP_START, decadeTicks, formatDecade, formatNorm, logDomain, ramp } from './color-scale.js';
+import { overlayView } from './flow-tint.js';
+import { setOverlayView, useOverlayView, useRunProbes } from './overlay-state.js';
+import { allGradNorms } from './probe-model.js';
+import './overlay.css';
+
+const STOPS = 12;
+const GRADIENT = `linear-gradient(to right, ${Array.from({ length: STOPS }, (_, i) => ramp(RAMP_START + ((1 - RAMP_START) * i) / (STOPS - 1))).join(', ')})`;
+
+/**
+ * The gradient-flow overlay of the focused run: computes the canvas's tints from its latest probe
+ * (the colour scale spans every gradient norm of the run so far, so a colour means the same
+ * value from one probe to the next) and shows the legend with the on/off switch. Mounted once,
+ * in the canvas.
+ */
+export function GradientOverlay() {
+  const runId = useRunFocus((s) => s.focusedRunId);
+  const on = useRunFocus((s) => s.overlay);
+  const setOverlay = useRunFocus((s) => s.setOverlay);
+  const probes = useRunProbes(runId);
+  const doc = useEditor((s) => s.doc);
+  const history = probes?.history;
+  const latest = history === undefined ? undefined : history[history.length - 1];
+  const domain = useMemo(() => (history === undefined ? null : logDomain(allGradNorms(history))), [history]);
+
+  useEffect(() => {
+    setOverlayView(on && latest !== undefined ? overlayView(doc, latest, domain) : null);
+  }, [on, latest, doc, domain]);
+  useEffect(() => () => setOverlayView(null), []);
+
+  const view = useOverlayView((s) => s.view);
+  if (runId === null) return null;
+  const tinted = view === null ? 0 : [...view.tints.values()].filter((t) => t.own).length;
+  return (
+    <div className="grad-legend" data-testid="grad-legend" aria-label="Gradient-flow overlay">
+      <div className="grad-legend-head">
+        <label className="grad-toggle" title="Tint layers and edges by the focused run’s gradient norm">
+          <input type="checkbox" checked={on} onChange={(e) => setOverlay(e.target.checked)} data-testid="grad-overlay-toggle" />
+          Gradient flow
+        </label>
+        {on && latest !== undefined && (
+          <span className="grad-step" data-testid="grad-step">
+            step {latest.step}
+          </span>
+        )}
+      </div>
+      {on && latest === undefined && <div className="grad-wait">{probes?.status === 'error' ? probes.error : 'waiting for the first probe…'}</div>}
+      {on && latest !== undefined && domain !== null && (
+        <>
+          <div className="grad-bar" style={{ background: GRADIENT }} title="log10 of the gradient’s L2 norm per layer" />
+          <div className="grad-ticks">
+            {decadeTicks(domain).map((e) => (
+              <span key={e} className="grad-tick" style={{ left: `${((e - domain.lo) / (domain.hi - domain.lo)) * 100}%` }}>
+                {formatDecade(e)}
+              </span>
+            ))}
+          </div>
+          <div className="grad-range">
+            <span data-testid="grad-min">{formatNorm(10 ** domain.lo)}</span>
+            <span className="muted">‖∇W‖ (log)</span>
+            <span data-testid="grad-max">{formatNorm(10 ** domain.hi)}</span>
+          </div>
+          <div className="grad-note muted">
+            {tinted} layer{tinted === 1 ? '' : 's'} with weights filled; others outlined with the nearest weighted layer upstream
+          </div>
+        </>
+      )}
+      {on && latest !== undefined && domain === null && <div className="grad-wait">no finite gradient norm in this run’s probes</div>}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import type { GraphDocument, NodeId } from '../../../src-shared/graph/document.js';
+import { hasId } from '../../../src-shared/graph/records.js';
+import { colorFor } from './color-scale.js';
+import type { LogDomain } from './color-scale.js';
+import { aggregateByNode } from './probe-model.js';
+import type { Aggregate, ProbeSnapshot } from './probe-model.js';
+
+/**
+ * What the canvas draws for a probe: a tint per node and per edge, badges on residual merges and
+ * ReLUs.
+ *
+ * A node with trainable weights is filled with the colour of its own gradient norm (the mean over
+ * a repeated block's copies). A node without weights (ReLU, Add, pooling …) has no gradient norm
+ * of its own; it is drawn with a coloured outline only, in the colour of the nearest weighted node
+ * upstream of it (breadth-first against the edges, the first input first), and its title says
+ * whose gradient that is. An edge takes the colour of its source node (own or inherited), so the
+ * flow reads continuously along the network. Nodes with nothing weighted upstream (the input)
+ * stay neutral.
+ */
+
+export interface NodeTint {
+  readonly color: string;
+  /** The gradient norm shown. */
+  readonly value: number;
+  /** The node's own gradient (false: the nearest weighted node upstream's). */
+  readonly own: boolean;
+  /** Whose gradient norm this is. */
+  readonly from: NodeId;
+  /** Copies averaged (a node in a repeated block ×N: N). */
+  readonly copies: number;
+}
+
+export interface OverlayView {
+  readonly step: number;
+  readonly epoch: number;
+  readonly domain: LogDomain | null;
+  readonly tints: ReadonlyMap<NodeId, NodeTint>;
+  /** ‖F(x)‖/‖x‖ per residual merge (mean over copies). */
+  readonly residuals: ReadonlyMap<NodeId, Aggregate>;
+  /** Dead-unit fraction per ReLU (mean over copies). */
+  readonly dead: ReadonlyMap<NodeId, Aggregate>;
+}
+
+export function overlayView(doc: GraphDocument, snapshot: ProbeSnapshot, domain: LogDomain | null): OverlayView {
+  const exists = (id: string): boolean => hasId(doc.nodes, id);
+  const grads = aggregateByNode(snapshot.nodes, (n) => n.gradNorm, exists);
+  const tints = new Map<NodeId, NodeTint>();
+  if (domain !== null) {
+    for (const [id, a] of grads) {
+      if (!exists(id) || a.value === null) continue;
+      const color = colorFor(a.value, domain);
+      if (color !== null) tints.set(id, { color, value: a.value, own: true, from: id, copies: a.copies });
+    }
+    // Inputs of every node, in port order.
+    const inputs = new Map<NodeId, { source: NodeId; port: number }[]>();
+    for (const e of Object.values(doc.edges)) {
+      const list = inputs.get(e.target) ?? [];
+      list.push({ source: e.source, port: e.targetPort });
+      inputs.set(e.target, list);
+    }
+    for (const list of inputs.values()) list.sort((a, b) => a.port - b.port);
+    for (const id of Object.keys(doc.nodes)) {
+      if (tints.has(id) && tints.get(id)?.own === true) continue;
+      if (grads.has(id)) continue; // weighted but not finite: neutral, not borrowed
+      const seen = new Set<NodeId>([id]);
+      let frontier: NodeId[] = [id];
+      let found: NodeTint | undefined;
+      while (found === undefined && frontier.length > 0) {
+        const next: NodeId[] = [];
+        for (const n of frontier) {
+          for (const { source } of inputs.get(n) ?? []) {
+            if (seen.has(source)) continue;
+            seen.add(source);
+            const t = tints.get(source);
+            if (t !== undefined && t.own) {
+              found = t;
+              break;
+            }
+            if (!grads.has(source)) next.push(source);
+          }
+          if (found !== undefined) break;
+        }
+        frontier = next;
+      }
+      if (found !== undefined) tints.set(id, { ...found, own: false });
+    }
+  }
+  return {
+    step: snapshot.step,
+    epoch: snapshot.epoch,
+    domain,
+    tints,
+    residuals: aggregateByNode(snapshot.residuals, (r) => r.ratio, exists),
+    dead: aggregateByNode(snapshot.activations, (d) => d, exists),
+  };
+}
+
+/** A badge's text for a residual merge: `F/x 0.12`. */
+export function residualBadge(ratio: number): string {
+  return `F/x ${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}`;
+}
+
+/** A badge's text for a ReLU's dead fraction, or null when none is dead (no badge). */
+export function deadBadge(fraction: number | null): string | null {
+  if (fraction === null || !Number.isFinite(fraction) || fraction <= 0) return null;
+  const pct = fraction * 100;
+  return `dead ${pct < 1 ? '<1' : Math.round(pct).toString()}%`;
+}
