@@ -18,6 +18,8 @@ import { ProblemsPanel } from './problems/ProblemsPanel.js';
 import { useApp } from './state/app-store.js';
 import { useProject } from './state/project-store.js';
 import { Gallery } from './templates/Gallery.js';
+import { InsightsDock } from './runs/overlay/InsightsDock.js';
+import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
 const FILE_EXTENSIONS = [DOCUMENT_EXTENSION, 'json'];
@@ -318,6 +320,9 @@ export function App({ host, editor }: { host: Host; editor: EditorStore }) {
       <ReactFlowProvider>
         <div className="app">
           <Editor host={host} editor={editor} />
+          {/* Gradient-flow overlay and run health (src-renderer/runs/overlay): live probes from the host; the dock until the runs view shows them. */}
+          <RunOverlayHost host={host} />
+          <InsightsDock />
           <footer className="statusbar" data-testid="statusbar">
             <span className={`conn conn-${connection}`} data-testid="connection">
               {connection === 'open' ? '● connected' : connection === 'connecting' ? '○ connecting…' : '○ disconnected — retrying'}
