@@ -96,6 +96,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    description: 'run labels, groups and owners (experiments, the queue, restart recovery), sample predictions of the final evaluation',
+    sql: `
+      ALTER TABLE runs ADD COLUMN label TEXT;
+      ALTER TABLE runs ADD COLUMN group_id TEXT;
+      -- The process training the run (host:pid), so a later start can tell a run left running
+      -- by a process that died from one another process is training now.
+      ALTER TABLE runs ADD COLUMN owner TEXT;
+      -- JSON array of sample predictions (images and labels or masks) of the final evaluation.
+      ALTER TABLE runs ADD COLUMN samples TEXT CHECK (samples IS NULL OR json_valid(samples));
+      CREATE INDEX runs_by_group ON runs (group_id, created_at) WHERE group_id IS NOT NULL;
+      CREATE INDEX runs_by_status ON runs (status, created_at);
+    `,
+  },
 ];
 
 /** The schema version this build of Skipwire writes. */

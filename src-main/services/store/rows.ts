@@ -50,6 +50,9 @@ export const RunRow = z.object({
   started_at: int.nullable(),
   finished_at: int.nullable(),
   error: z.string().nullable(),
+  label: z.string().nullable(),
+  group_id: z.string().nullable(),
+  owner: z.string().nullable(),
 });
 export type RunRow = z.infer<typeof RunRow>;
 
@@ -62,3 +65,5 @@ export const CheckpointRow = z.object({ run_id: z.string(), epoch: int, created_
 export const SettingRow = z.object({ value: jsonText });
 
 export const CountRow = z.object({ n: int });
+
+export const SamplesRow = z.object({ samples: jsonText.nullable() });

@@ -112,7 +112,7 @@ describe('migrations', () => {
     raw.close();
 
     const s = openStore();
-    expect(s.migrationsApplied).toEqual([2]);
+    expect(s.migrationsApplied).toEqual([2, 3]);
     expect(s.getProject('p1')).toMatchObject({ name: 'Old project', revision: 7, createdAt: 1000, updatedAt: 2000 });
     expect(s.readWorkingCopy('p1').document).toEqual(doc);
     expect(s.listVersions('p1').map((v) => v.message)).toEqual(['first']);
@@ -122,7 +122,7 @@ describe('migrations', () => {
     expect(s.addMetrics(run.id, [{ name: 'loss', step: 0, epoch: 0, value: 2.3 }])).toBe(1);
     expect(s.integrityCheck()).toEqual(['ok']);
     const v = new Database(path, { readonly: true });
-    expect(v.pragma('user_version', { simple: true })).toBe(2);
+    expect(v.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
     v.close();
   });
 

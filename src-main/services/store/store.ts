@@ -22,6 +22,7 @@ import {
   MetricRow,
   ProjectRow,
   RunRow,
+  SamplesRow,
   SettingRow,
   VersionRow,
   VersionWithDocumentRow,
@@ -46,10 +47,16 @@ export interface NewRun {
   engine: string;
   hyperparameters: Record<string, unknown>;
   status?: z.infer<typeof RunStatus>;
+  label?: string | null;
+  group?: string | null;
+  /** The process that trains it (host:pid). */
+  owner?: string | null;
 }
 
 export interface RunPatch {
   status?: z.infer<typeof RunStatus>;
+  engine?: string;
+  owner?: string | null;
   startedAt?: number | null;
   finishedAt?: number | null;
   error?: string | null;
@@ -65,6 +72,7 @@ export interface CheckpointInfo {
 const PROJECT_COLUMNS = `p.id, p.name, p.created_at, p.updated_at, p.trashed_at, w.revision
   FROM projects p JOIN working_copies w ON w.project_id = p.id`;
 const VERSION_COLUMNS = 'id, project_id, number, message, content_hash, created_at';
+const RUN_COLUMNS = 'id, project_id, version_id, dataset, engine, hyperparameters, status, created_at, started_at, finished_at, error, label, group_id, owner';
 
 function toSummary(r: ProjectRow): ProjectSummary {
   return { id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, trashedAt: r.trashed_at, revision: r.revision };
@@ -87,7 +95,14 @@ function toRun(r: RunRow): RunSummary {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     error: r.error,
+    label: r.label,
+    group: r.group_id,
   };
+}
+
+/** A stored run with the process that trains it (the store's view; the contract's RunSummary has no owner). */
+export interface StoredRun extends RunSummary {
+  owner: string | null;
 }
 
 /** At most `max` UTF-16 units, never ending in half a surrogate pair. */
@@ -398,15 +413,15 @@ export class Store {
       if (v === undefined) throw new StoreError('not-found', `project ${r.projectId} has no version ${r.versionId}`);
       this.db
         .prepare(
-          'INSERT INTO runs (id, project_id, version_id, dataset, engine, hyperparameters, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO runs (id, project_id, version_id, dataset, engine, hyperparameters, status, created_at, label, group_id, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(id, r.projectId, r.versionId, r.dataset, r.engine, JSON.stringify(r.hyperparameters), r.status ?? 'queued', this.now());
+        .run(id, r.projectId, r.versionId, r.dataset, r.engine, JSON.stringify(r.hyperparameters), r.status ?? 'queued', this.now(), r.label ?? null, r.group ?? null, r.owner ?? null);
       return this.runRow(id);
     });
   }
 
   private runRow(id: string): RunSummary {
-    const row = this.one(RunRow, 'run', 'SELECT * FROM runs WHERE id = ?', id);
+    const row = this.one(RunRow, 'run', `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, id);
     if (row === undefined) throw new StoreError('not-found', `no run with id ${id}`);
     return toRun(row);
   }
@@ -419,14 +434,16 @@ export class Store {
     return this.write('save to', () => {
       const cur = this.runRow(id);
       this.db
-        .prepare('UPDATE runs SET status = ?, started_at = ?, finished_at = ?, error = ? WHERE id = ?')
+        .prepare('UPDATE runs SET status = ?, engine = ?, started_at = ?, finished_at = ?, error = ? WHERE id = ?')
         .run(
           patch.status ?? cur.status,
+          patch.engine ?? cur.engine,
           patch.startedAt !== undefined ? patch.startedAt : cur.startedAt,
           patch.finishedAt !== undefined ? patch.finishedAt : cur.finishedAt,
           patch.error !== undefined ? patch.error : cur.error,
           id,
         );
+      if (patch.owner !== undefined) this.db.prepare('UPDATE runs SET owner = ? WHERE id = ?').run(patch.owner, id);
       return this.runRow(id);
     });
   }
@@ -435,7 +452,50 @@ export class Store {
   listRuns(projectId: string): RunSummary[] {
     return this.read(() => {
       this.projectRow(projectId);
-      return this.all(RunRow, 'run', 'SELECT * FROM runs WHERE project_id = ? ORDER BY created_at, id', projectId).map(toRun);
+      return this.all(RunRow, 'run', `SELECT ${RUN_COLUMNS} FROM runs WHERE project_id = ? ORDER BY created_at, id`, projectId).map(toRun);
+    });
+  }
+
+  /** Runs in any of these statuses (of every project), oldest first: the queue, runs left running by a process that died. */
+  listRunsByStatus(statuses: readonly z.infer<typeof RunStatus>[]): StoredRun[] {
+    if (statuses.length === 0) return [];
+    return this.read(() =>
+      this.all(RunRow, 'run', `SELECT ${RUN_COLUMNS} FROM runs WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, id`, ...statuses).map(
+        (r) => ({ ...toRun(r), owner: r.owner }),
+      ),
+    );
+  }
+
+  /**
+   * Takes a queued run for this process: it becomes `running` with this owner only if it is still
+   * queued (two processes on one store never both take it). False when it was not queued.
+   */
+  claimQueuedRun(id: string, owner: string): boolean {
+    return this.write('save to', () => {
+      this.runRow(id);
+      return this.db.prepare("UPDATE runs SET status = 'running', owner = ? WHERE id = ? AND status = 'queued'").run(owner, id).changes === 1;
+    });
+  }
+
+  /** Runs sharing a group id (an experiment's), oldest first. */
+  listRunsByGroup(group: string): RunSummary[] {
+    return this.read(() => this.all(RunRow, 'run', `SELECT ${RUN_COLUMNS} FROM runs WHERE group_id = ? ORDER BY created_at, id`, group).map(toRun));
+  }
+
+  /** Keeps the sample predictions of a run's final evaluation (JSON; replaces earlier ones). */
+  saveRunSamples(runId: string, samples: readonly unknown[]): void {
+    this.write('save to', () => {
+      this.runRow(runId);
+      this.db.prepare('UPDATE runs SET samples = ? WHERE id = ?').run(JSON.stringify(samples), runId);
+    });
+  }
+
+  /** The stored sample predictions of a run (unparsed JSON values; the caller validates), or null when none were kept. */
+  readRunSamples(runId: string): unknown[] | null {
+    return this.read(() => {
+      const row = this.one(SamplesRow, 'run', 'SELECT samples FROM runs WHERE id = ?', runId);
+      if (row === undefined) throw new StoreError('not-found', `no run with id ${runId}`);
+      return Array.isArray(row.samples) ? (row.samples as unknown[]) : null;
     });
   }
 

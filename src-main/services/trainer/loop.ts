@@ -315,7 +315,7 @@ function evaluation(r: EvalResult, facts: GraphFacts, split: 'test' | 'validatio
     return n === 0 ? null : (row[t] ?? 0) / n;
   });
   const names = Array.from({ length: k }, (_, i) => classNames[i] ?? `class ${i}`);
-  const base: Evaluation = { split, task: facts.task, examples: r.examples, loss: finite(r.loss), accuracy: finite(r.accuracy), classNames: names, perClassAccuracy, confusion: rows };
+  const base: Evaluation = { split, task: facts.task, examples: r.examples, loss: finite(r.loss), accuracy: finite(r.accuracy), classNames: names, perClassAccuracy, confusion: rows, samples: [] };
   if (facts.task !== 'segmentation') return base;
   const iou = rows.map((row, c) => {
     const tp = row[c] ?? 0;

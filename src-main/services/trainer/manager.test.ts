@@ -29,7 +29,7 @@ function recorder() {
   };
   const next = (pred: (e: Ev) => boolean): Promise<Ev> => new Promise((resolve) => waiters.push({ pred, resolve }));
   const of = <K extends Ev['event']>(runId: string, k: K) =>
-    events.filter((e): e is Extract<Ev, { event: K }> => e.event === k && e.payload.runId === runId).map((e) => e.payload as TrainingEvents[K]);
+    events.filter((e): e is Extract<Ev, { event: K }> => e.event === k && 'runId' in e.payload && e.payload.runId === runId).map((e) => e.payload as TrainingEvents[K]);
   return { events, emit, next, of };
 }
 

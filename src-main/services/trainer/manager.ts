@@ -1,18 +1,22 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { MetricPoint } from '../../../src-shared/api/services/projects.js';
 import { DatasetSpec } from '../../../src-shared/api/services/datasets.js';
 import {
+  EngineChoice as EngineChoiceSchema,
   EngineId,
   formatDatasetSpec,
   METRIC,
   nodeMetric,
   ResolvedHyperparameters,
   resolveHyperparameters,
+  SamplePrediction,
 } from '../../../src-shared/api/services/training.js';
 import type {
   EngineChoice,
+  EnqueueReply,
   EpochEvent,
   Evaluation,
   HyperparametersInput,
@@ -23,6 +27,7 @@ import type {
   TrainingRun,
 } from '../../../src-shared/api/services/training.js';
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
+import type { RunSummary } from '../../../src-shared/api/services/projects.js';
 import type { Store } from '../store/store.js';
 import { TrainingRefused } from './graph-facts.js';
 import { preflight } from './preflight.js';
@@ -53,6 +58,37 @@ export interface TrainerOptions extends PreflightOptions {
   /** Sees each run's worker (tests kill one to check crash handling). */
   readonly onWorker?: (runId: string, worker: Worker) => void;
   readonly now?: () => number;
+  /**
+   * Train queued runs here (long-running hosts: browser host, Electron). The CLI only queues:
+   * a `skipwire projects list` must not start training. Default true.
+   */
+  readonly runQueue?: boolean;
+  /** This process as written on the runs it trains (default host:pid). */
+  readonly owner?: string;
+  /** Whether the process that wrote `owner` on a run is alive (default: same host and the pid exists). */
+  readonly ownerAlive?: (owner: string) => boolean;
+}
+
+/** The error a run left running or paused by a process that died gets at the next start. */
+export const INTERRUPTED =
+  'interrupted: Skipwire stopped while this run was training (finished epochs and checkpoints kept; resume it)';
+
+/** host:pid of this process. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** A run's owner is alive when it names this host and a process with that pid exists. */
+export function ownerAlive(owner: string): boolean {
+  const at = owner.lastIndexOf(':');
+  const pid = Number(owner.slice(at + 1));
+  if (at <= 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export type EpochRow = Omit<EpochEvent, 'runId' | 'etaSeconds'>;
@@ -66,6 +102,8 @@ interface CheckpointMeta {
 /** A run this process started (running, or finished and kept for `get`). */
 interface Run {
   id: string;
+  label: string | null;
+  group: string | null;
   projectId: string | null;
   versionId: string | null;
   dataset: string;
@@ -103,12 +141,21 @@ const DatasetRecord = z.object({
   classNames: z.array(z.string()),
 });
 
-function toRecord(hyper: z.infer<typeof ResolvedHyperparameters>, dataset: z.infer<typeof DatasetRecord>, engineRequested: EngineChoice): Record<string, unknown> {
-  return { ...hyper, dataset, engineRequested };
+/** A run of an experiment preset: which preset and which of its networks. */
+export const ExperimentRecord = z.object({ preset: z.string(), network: z.string() });
+export type ExperimentRecord = z.infer<typeof ExperimentRecord>;
+
+function toRecord(
+  hyper: z.infer<typeof ResolvedHyperparameters>,
+  dataset: z.infer<typeof DatasetRecord>,
+  engineRequested: EngineChoice,
+  experiment?: ExperimentRecord,
+): Record<string, unknown> {
+  return { ...hyper, dataset, engineRequested, ...(experiment !== undefined ? { experiment } : {}) };
 }
 
 function fromRecord(record: Record<string, unknown>): { hyper: z.infer<typeof ResolvedHyperparameters>; dataset: z.infer<typeof DatasetRecord> } {
-  const { dataset, engineRequested: _engineRequested, ...rest } = record;
+  const { dataset, engineRequested: _engineRequested, experiment: _experiment, ...rest } = record;
   return { hyper: ResolvedHyperparameters.parse(rest), dataset: DatasetRecord.parse(dataset) };
 }
 
@@ -123,9 +170,14 @@ export class Trainer {
   private readonly o: TrainerOptions;
   private readonly runs = new Map<string, Run>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** The queued run being started now (claimed, engine not up yet), and whether it was canceled meanwhile. */
+  private starting: { id: string; canceled: boolean; done: Promise<void> } | null = null;
+  private closed = false;
+  private readonly owner: string;
 
   constructor(o: TrainerOptions) {
     this.o = o;
+    this.owner = o.owner ?? processOwner();
   }
 
   /** Emits an event; a listener that throws (or a payload the contract refuses) must not take the run or the process down. */
@@ -182,6 +234,228 @@ export class Trainer {
     });
   }
 
+  /** The checks start makes (graph, dataset, memory), without starting anything; throws TrainingRefused. */
+  async check(input: { document: unknown; dataset: z.infer<typeof DatasetSpec>; engine?: EngineChoice | undefined; hyper?: HyperparametersInput | undefined }): Promise<void> {
+    const hyper = resolveHyperparameters(input.hyper ?? {}, 0);
+    await preflight({ document: input.document, dataset: input.dataset, engine: input.engine ?? 'auto', hyper }, this.o);
+  }
+
+  /** The status of a run this process knows (live or recently finished), or null. */
+  statusOf(runId: string): RunStatus | null {
+    return this.runs.get(runId)?.status ?? null;
+  }
+
+  // ---- the queue ---------------------------------------------------------------------------------
+
+  /**
+   * Checks a run (graph, dataset, memory) and stores it as queued against its project version;
+   * queued runs train one after another, oldest first, while nothing else trains in this process.
+   */
+  async enqueue(input: {
+    projectId: string;
+    document: unknown;
+    dataset: z.infer<typeof DatasetSpec>;
+    engine?: EngineChoice | undefined;
+    hyper?: HyperparametersInput | undefined;
+    label?: string | undefined;
+    group?: string | undefined;
+    /** The version's message when a new one is saved for the document. */
+    versionMessage?: string | undefined;
+    /** A preset's run (kept in its settings record for presetOutcome). */
+    experiment?: ExperimentRecord | undefined;
+  }): Promise<EnqueueReply> {
+    if (this.closed) throw new TrainingRefused('run', 'training is shutting down');
+    const hyper = resolveHyperparameters(input.hyper ?? {}, randomInt(0, 2 ** 31 - 1));
+    const engine = input.engine ?? 'auto';
+    const pre = await preflight({ document: input.document, dataset: input.dataset, engine, hyper }, this.o);
+    const store = this.openStore();
+    const datasetRecord = { spec: input.dataset, name: pre.dataset.name, task: pre.facts.task, classNames: pre.dataset.classNames };
+    const dataset = formatDatasetSpec(input.dataset);
+    let rec;
+    try {
+      store.getProject(input.projectId);
+      const version = store.versionFor(input.projectId, pre.document, input.versionMessage ?? input.label ?? `queued on ${dataset}`);
+      rec = store.createRun({
+        projectId: input.projectId,
+        versionId: version.id,
+        dataset,
+        engine,
+        hyperparameters: toRecord(hyper, datasetRecord, engine, input.experiment),
+        status: 'queued',
+        label: input.label ?? null,
+        group: input.group ?? null,
+      });
+    } catch (err) {
+      this.refuse(err);
+    }
+    this.emit('status', { runId: rec.id, status: 'queued', detail: `queued on ${engine === 'auto' ? 'the best engine found' : engine}` });
+    const position = this.queuedIds().indexOf(rec.id) + (this.busy() ? 1 : 0);
+    this.emitQueue();
+    this.pump();
+    return { runId: rec.id, versionId: rec.versionId, position: Math.max(0, position), hyper };
+  }
+
+  /** Ids of the stored queued runs, in the order they run ([] when the store cannot open). */
+  private queuedIds(): string[] {
+    try {
+      return this.openStore().listRunsByStatus(['queued']).map((r) => r.id);
+    } catch {
+      return [];
+    }
+  }
+
+  /** A run of this process is training or being started. */
+  private busy(): boolean {
+    if (this.starting !== null) return true;
+    for (const r of this.runs.values()) if (r.worker !== null && !TERMINAL.has(r.status)) return true;
+    return false;
+  }
+
+  private runningId(): string | null {
+    if (this.starting !== null) return this.starting.id;
+    for (const r of this.runs.values()) if (r.worker !== null && !TERMINAL.has(r.status)) return r.id;
+    return null;
+  }
+
+  private emitQueue(): void {
+    this.emit('queue', { running: this.runningId(), queued: this.queuedIds() });
+  }
+
+  /**
+   * Marks runs left running or paused by a process that died as failed (INTERRUPTED; their
+   * finished epochs and checkpoints stay), then starts the queue. Called once at back-end start.
+   * Returns the ids marked.
+   */
+  recover(): string[] {
+    if (this.o.store === undefined) return [];
+    const store = this.openStore();
+    const alive = this.o.ownerAlive ?? ownerAlive;
+    const marked: string[] = [];
+    for (const r of store.listRunsByStatus(['running', 'paused'])) {
+      if (r.owner !== null && r.owner !== this.owner && alive(r.owner)) continue;
+      if (this.runs.has(r.id)) continue;
+      store.updateRun(r.id, { status: 'failed', error: INTERRUPTED, finishedAt: r.finishedAt ?? this.now() });
+      marked.push(r.id);
+      this.emit('status', { runId: r.id, status: 'failed', error: INTERRUPTED });
+    }
+    this.pump();
+    return marked;
+  }
+
+  /** Starts the oldest queued run when nothing trains in this process (and this process runs the queue). */
+  private pump(): void {
+    if (this.closed || this.o.runQueue === false || this.o.store === undefined || this.busy()) return;
+    let store: Store;
+    let next;
+    try {
+      store = this.openStore();
+      next = store.listRunsByStatus(['queued'])[0];
+    } catch (err) {
+      this.o.notice?.('error', `the training queue cannot be read: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      return;
+    }
+    if (next === undefined) return;
+    if (!store.claimQueuedRun(next.id, this.owner)) {
+      // Another process took it: look again.
+      setImmediate(() => this.pump());
+      return;
+    }
+    const id = next.id;
+    let markDone: () => void = () => undefined;
+    const slot = { id, canceled: false, done: new Promise<void>((r) => (markDone = r)) };
+    this.starting = slot;
+    this.emitQueue();
+    const fail = (message: string): void => {
+      this.persistById(id, (s) => s.updateRun(id, { status: 'failed', finishedAt: this.now(), error: message }));
+      this.emit('status', { runId: id, status: 'failed', error: message });
+    };
+    void this.startStored(store, next)
+      .then(
+        () => {
+          if (slot.canceled) this.cancel(id);
+        },
+        (err: unknown) => {
+          if (slot.canceled) {
+            this.persistById(id, (s) => s.updateRun(id, { status: 'canceled', finishedAt: this.now() }));
+            this.emit('status', { runId: id, status: 'canceled' });
+          } else {
+            fail(oneLine(err instanceof Error ? err.message : String(err)));
+          }
+        },
+      )
+      .finally(() => {
+        if (this.starting === slot) this.starting = null;
+        markDone();
+        this.emitQueue();
+        this.pump();
+      });
+  }
+
+  /** Starts a stored queued run (already claimed) with the settings it was queued with. */
+  private async startStored(store: Store, record: RunSummary): Promise<StartReply> {
+    let saved;
+    try {
+      saved = fromRecord(record.hyperparameters);
+    } catch (err) {
+      throw new TrainingRefused('run', `run ${record.id}'s settings cannot be read back: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+    }
+    const requested = record.hyperparameters['engineRequested'];
+    const engine = EngineChoiceSchema.safeParse(requested);
+    const { document } = store.getVersion(record.projectId, record.versionId);
+    const pre = await preflight({ document, dataset: saved.dataset.spec, engine: engine.success ? engine.data : 'auto', hyper: saved.hyper }, this.o);
+    return this.launch({
+      projectId: record.projectId,
+      store,
+      document: pre.document,
+      dataset: saved.dataset.spec,
+      datasetRecord: saved.dataset,
+      engine: engine.success ? engine.data : 'auto',
+      hyper: saved.hyper,
+      existing: { id: record.id, versionId: record.versionId, createdAt: record.createdAt, checkpoints: [], label: record.label, group: record.group },
+      checkpoint: null,
+      memory: { estimatedBytes: pre.memory.totalBytes, freeBytes: pre.freeBytes },
+    });
+  }
+
+  /** The running run and the queued ones (of a project, or all), in the order they run. */
+  queue(projectId?: string): TrainingRun[] {
+    const store = this.openStore();
+    let stored;
+    try {
+      stored = store.listRunsByStatus(['running', 'paused', 'queued']);
+    } catch (err) {
+      this.refuse(err);
+    }
+    const rank = (r: RunSummary): number => (r.status === 'queued' ? 1 : 0);
+    return stored
+      .filter((r) => projectId === undefined || r.projectId === projectId)
+      .sort((a, b) => rank(a) - rank(b))
+      .map(({ owner: _owner, ...r }) => {
+        const mine = this.runs.get(r.id);
+        return mine !== undefined ? this.view(mine) : { ...r, live: null };
+      });
+  }
+
+  /** Takes a queued run out of the queue (canceled); false when the run is not queued. */
+  private cancelQueued(runId: string): boolean {
+    if (this.starting?.id === runId) {
+      this.starting.canceled = true;
+      return true;
+    }
+    if (this.o.store === undefined) return false;
+    let rec;
+    try {
+      rec = this.openStore().getRun(runId);
+    } catch {
+      return false;
+    }
+    if (rec.status !== 'queued') return false;
+    this.persistById(runId, (s) => s.updateRun(runId, { status: 'canceled', finishedAt: this.now() }));
+    this.emit('status', { runId, status: 'canceled' });
+    this.emitQueue();
+    return true;
+  }
+
   /** Continues a stored run from its last checkpoint, on the engine it recorded. */
   async resumeRun(runId: string, epochs?: number): Promise<StartReply> {
     if (this.runs.get(runId)?.worker != null) throw new TrainingRefused('run', `run ${runId} is training now`);
@@ -220,7 +494,7 @@ export class Trainer {
       datasetRecord: saved.dataset,
       engine: engine.data,
       hyper,
-      existing: { id: runId, versionId: record.versionId, createdAt: record.createdAt, checkpoints },
+      existing: { id: runId, versionId: record.versionId, createdAt: record.createdAt, checkpoints, label: record.label, group: record.group },
       checkpoint: new Uint8Array(store.readCheckpoint(runId, last.epoch)),
       memory: { estimatedBytes: pre.memory.totalBytes, freeBytes: pre.freeBytes },
     });
@@ -244,7 +518,7 @@ export class Trainer {
     datasetRecord: z.infer<typeof DatasetRecord>;
     engine: EngineChoice;
     hyper: z.infer<typeof ResolvedHyperparameters>;
-    existing: { id: string; versionId: string; createdAt: number; checkpoints: CheckpointMeta[] } | null;
+    existing: { id: string; versionId: string; createdAt: number; checkpoints: CheckpointMeta[]; label: string | null; group: string | null } | null;
     checkpoint: Uint8Array | null;
     memory: StartReply['memory'];
   }): Promise<StartReply> {
@@ -253,6 +527,8 @@ export class Trainer {
     const settled = new Promise<RunStatus>((r) => (settle = r));
     const run: Run = {
       id: a.existing?.id ?? '',
+      label: a.existing?.label ?? null,
+      group: a.existing?.group ?? null,
       projectId: a.projectId,
       versionId: a.existing?.versionId ?? null,
       dataset: formatDatasetSpec(a.dataset),
@@ -367,12 +643,13 @@ export class Trainer {
           engine: msg.engine,
           hyperparameters: run.hyperparameters,
           status: 'running',
+          owner: this.owner,
         });
         run.id = rec.id;
         run.versionId = version.id;
         run.createdAt = rec.createdAt;
       }
-      store.updateRun(run.id, { status: 'running', startedAt: run.startedAt, finishedAt: null, error: null });
+      store.updateRun(run.id, { status: 'running', engine: msg.engine, owner: this.owner, startedAt: run.startedAt, finishedAt: null, error: null });
     } else if (run.id === '') {
       run.id = randomUUID();
     }
@@ -455,6 +732,7 @@ export class Trainer {
       case 'evaluation': {
         const { type: _t, ...e } = msg;
         run.evaluation = e;
+        if (e.samples.length > 0) this.persist(run, (s) => s.saveRunSamples(run.id, e.samples));
         const at = { step: run.live.step, epoch: run.live.epoch };
         points.push(
           { name: METRIC.testLoss, ...at, value: e.loss },
@@ -499,6 +777,11 @@ export class Trainer {
     this.emit('status', run.error === null ? { runId: run.id, status } : { runId: run.id, status, error: run.error });
     run.settle(status);
     this.prune();
+    // The next queued run starts once this one's worker is gone.
+    setImmediate(() => {
+      this.emitQueue();
+      this.pump();
+    });
   }
 
   // ---- store -------------------------------------------------------------------------------------
@@ -509,6 +792,15 @@ export class Trainer {
       f(this.o.store());
     } catch (err) {
       this.o.notice?.('error', `run ${run.id}: ${oneLine(err instanceof Error ? err.message : String(err))} (training goes on; this part of its record is not saved)`);
+    }
+  }
+
+  private persistById(runId: string, f: (s: Store) => void): void {
+    if (this.o.store === undefined) return;
+    try {
+      f(this.o.store());
+    } catch (err) {
+      this.o.notice?.('error', `run ${runId}: ${oneLine(err instanceof Error ? err.message : String(err))} (this part of its record is not saved)`);
     }
   }
 
@@ -554,6 +846,8 @@ export class Trainer {
 
   /** Stops after the current batch; a worker that does not stop within the grace period is terminated. */
   cancel(runId: string): void {
+    const mine = this.runs.get(runId);
+    if ((mine === undefined || mine.worker === null || TERMINAL.has(mine.status)) && this.cancelQueued(runId)) return;
     const run = this.live(runId);
     run.worker.postMessage({ type: 'cancel' });
     if (run.cancelTimer === null) {
@@ -571,6 +865,12 @@ export class Trainer {
 
   /** Cancels every run and waits for them (the host is shutting down). */
   async close(): Promise<void> {
+    this.closed = true;
+    const starting = this.starting;
+    if (starting !== null) {
+      starting.canceled = true;
+      await starting.done;
+    }
     const live = [...this.runs.values()].filter((r) => r.worker !== null && !TERMINAL.has(r.status));
     for (const r of live) this.cancel(r.id);
     await Promise.all(live.map((r) => r.settled));
@@ -585,6 +885,8 @@ export class Trainer {
       id: run.id,
       projectId: run.projectId,
       versionId: run.versionId,
+      label: run.label,
+      group: run.group,
       dataset: run.dataset,
       engine: run.engine ?? '',
       hyperparameters: run.hyperparameters,
@@ -652,6 +954,16 @@ export class Trainer {
     }
   }
 
+  /** The kept sample predictions, validated (a damaged or foreign record gives none, with a notice). */
+  private storedSamples(store: Store, runId: string): SamplePrediction[] {
+    const raw = store.readRunSamples(runId);
+    if (raw === null) return [];
+    const parsed = z.array(SamplePrediction).safeParse(raw);
+    if (parsed.success) return parsed.data;
+    this.o.notice?.('warning', `run ${runId}: its stored sample predictions cannot be read (${oneLine(parsed.error.issues[0]?.message ?? 'invalid')}); they are not shown`);
+    return [];
+  }
+
   private storedEvaluation(store: Store, runId: string, step: number, record: Record<string, unknown>): Evaluation | null {
     const { points } = store.readMetrics(runId, { afterStep: step - 1 });
     const at = new Map(points.filter((p) => p.step === step && p.name.startsWith('test/')).map((p) => [p.name, p.value]));
@@ -670,6 +982,7 @@ export class Trainer {
       classNames: names,
       perClassAccuracy: names.map((_, i) => at.get(`test/class_accuracy/${i}`) ?? null),
       confusion: names.map((_, t) => names.map((_, p) => at.get(`test/confusion/${t}/${p}`) ?? 0)),
+      samples: this.storedSamples(store, runId),
     };
     if (!segmentation) return e;
     return { ...e, iou: names.map((_, i) => at.get(`test/iou/${i}`) ?? null), meanIou: at.get(METRIC.meanIou) ?? null };

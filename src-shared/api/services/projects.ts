@@ -69,6 +69,10 @@ export const RunSummary = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
+  /** A short name (a preset's network name), or null. */
+  label: z.string().nullable(),
+  /** Runs started together (a preset's experiment) share a group id; null for a lone run. */
+  group: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -181,6 +181,43 @@ export const ProbeEvent = z.object({
 });
 export type ProbeEvent = z.infer<typeof ProbeEvent>;
 
+/** A small image: uint8 pixels, row-major, channels interleaved (1 gray, 3 RGB), base64 in JSON. */
+export const SampleImage = z.object({
+  width: z.number().int().min(1).max(1024),
+  height: z.number().int().min(1).max(1024),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  data: z.string().max(4_000_000),
+});
+export type SampleImage = z.infer<typeof SampleImage>;
+
+/** A segmentation mask: one class index per pixel (uint8), row-major, base64. */
+export const SampleMask = z.object({
+  width: z.number().int().min(1).max(1024),
+  height: z.number().int().min(1).max(1024),
+  data: z.string().max(2_000_000),
+});
+export type SampleMask = z.infer<typeof SampleMask>;
+
+/**
+ * One example of the evaluated split with what the trained model made of it. Classification:
+ * true and predicted class and the softmax probability of the predicted class. Segmentation:
+ * the true and predicted masks (labels null; confidence is the mean probability of the predicted
+ * class over the pixels).
+ */
+export const SamplePrediction = z.object({
+  /** Position in the evaluated split. */
+  index: z.number().int().min(0),
+  image: SampleImage,
+  trueLabel: z.number().int().min(0).nullable(),
+  predictedLabel: z.number().int().min(0).nullable(),
+  confidence: Num,
+  trueMask: SampleMask.optional(),
+  predictedMask: SampleMask.optional(),
+});
+export type SamplePrediction = z.infer<typeof SamplePrediction>;
+
+export const MAX_SAMPLE_PREDICTIONS = 16;
+
 /** The final evaluation (test split; the validation split when the dataset has no test part). */
 export const Evaluation = z.object({
   split: z.enum(['test', 'validation']),
@@ -198,6 +235,8 @@ export const Evaluation = z.object({
   /** Segmentation: intersection over union per class (null where the class is absent from both), and their mean. */
   iou: z.array(Num).optional(),
   meanIou: Num.optional(),
+  /** Up to MAX_SAMPLE_PREDICTIONS examples of the split with their predictions (kept with the run). */
+  samples: z.array(SamplePrediction).max(MAX_SAMPLE_PREDICTIONS).default([]),
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
@@ -244,6 +283,10 @@ export const TrainingRun = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
+  /** A short name (a preset's network name), or null. */
+  label: z.string().nullable(),
+  /** Runs started together (a preset's experiment) share a group id; null for a lone run. */
+  group: Id.nullable(),
   /** Running or paused in this process: where it is. */
   live: LiveState.nullable(),
 });
@@ -323,26 +366,229 @@ export function formatDatasetSpec(spec: DatasetSpec): string {
 
 const RunRef = z.object({ runId: Id }).strict();
 
+const StartInput = z
+  .object({
+    /** Save the run against a version of this project (the version is found or made for `document`). */
+    projectId: Id.optional(),
+    document: DocumentJson,
+    dataset: DatasetSpec,
+    engine: EngineChoice.default('auto'),
+    hyper: Hyperparameters.prefault({}),
+  })
+  .strict();
+
+/** A run's short name (shown in lists and legends). */
+export const RunLabel = z.string().trim().min(1).max(200);
+
+export const EnqueueInput = StartInput.extend({
+  /** Queued runs are stored (they survive a restart), so they need a project. */
+  projectId: Id,
+  label: RunLabel.optional(),
+  group: Id.optional(),
+}).strict();
+
+export const EnqueueReply = z.object({
+  runId: Id,
+  versionId: Id,
+  /** Position in the queue: 0 = started (or starting) now. */
+  position: z.number().int().min(0),
+  hyper: ResolvedHyperparameters,
+});
+export type EnqueueReply = z.infer<typeof EnqueueReply>;
+
+/** The queue changed: the running run (if any) and the queued ones in the order they will run. */
+export const QueueEvent = z.object({ running: Id.nullable(), queued: z.array(Id) });
+export type QueueEvent = z.infer<typeof QueueEvent>;
+
+/** What `preflight` answers: what a start would use, and why it would refuse (nothing is started). */
+export const PreflightReply = z.object({
+  ok: z.boolean(),
+  /** The first reason a start would refuse, or null. */
+  refusal: z.object({ kind: z.enum(['graph', 'dataset', 'memory', 'engine', 'run']), message: z.string() }).nullable(),
+  /** The engine that would train, and why (auto: the probe's reason). null when none is available. */
+  engine: z.object({ id: EngineId, reason: z.string() }).nullable(),
+  /** Training-memory estimate (shared cost model) against free memory; null when the graph does not validate. */
+  memory: z
+    .object({
+      estimatedBytes: z.number(),
+      freeBytes: z.number(),
+      paramsBytes: z.number(),
+      gradientsBytes: z.number(),
+      optimizerBytes: z.number(),
+      activationsBytes: z.number(),
+    })
+    .nullable(),
+  /** What the graph expects; null when it does not validate. */
+  graph: z
+    .object({
+      inputShape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+      task: z.enum(['classification', 'segmentation']),
+      classes: z.number().int(),
+    })
+    .nullable(),
+  /** The dataset found; null when it cannot be read. */
+  dataset: z
+    .object({
+      name: z.string(),
+      task: z.string(),
+      shape: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+      classes: z.number().int(),
+      classNames: z.array(z.string()),
+      trainSize: z.number().int(),
+      testSize: z.number().int(),
+      location: z.string(),
+    })
+    .nullable(),
+  hyper: ResolvedHyperparameters,
+});
+export type PreflightReply = z.infer<typeof PreflightReply>;
+
+/** Hyperparameters a preset lets the user change (everything else is the preset's). */
+export const PresetHyperOverrides = z
+  .object({
+    optimizer: OptimizerKind.optional(),
+    learningRate: z.number().positive().max(10).optional(),
+    weightDecay: z.number().min(0).max(1).optional(),
+    batchSize: z.number().int().min(1).max(65_536).optional(),
+    epochs: z.number().int().min(1).max(10_000).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    limit: z.number().int().min(1).max(100_000_000).optional(),
+    validationFraction: z.number().min(0).max(0.9).optional(),
+    probeEvery: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+export type PresetHyperOverrides = z.infer<typeof PresetHyperOverrides>;
+
+/** A published number to compare a network with (errors in percent). */
+export const PresetReference = z.object({
+  /** The number (a bound such as "> 20%" gives its bound). */
+  testErrorPercent: z.number().nullable(),
+  /** As the source prints it ("6.61%", "> 20%"). */
+  text: z.string(),
+  /** Where it comes from. */
+  source: z.string(),
+});
+export type PresetReference = z.infer<typeof PresetReference>;
+
+/** One network of an experiment preset. */
+export const PresetNetwork = z.object({
+  /** Stable key within the preset (`plain-20`, `shortcut-gating`). */
+  key: z.string(),
+  /** What runs are labelled with. */
+  label: z.string(),
+  description: z.string(),
+  /** For the preset's default input shape (shared cost model). */
+  params: z.number().int().min(0),
+  flops: z.number().min(0),
+  /** A published number to compare with, or null. */
+  reference: PresetReference.nullable(),
+});
+export type PresetNetwork = z.infer<typeof PresetNetwork>;
+
+export const ExperimentPresetInfo = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** What is compared, in one or two sentences. */
+  summary: z.string(),
+  /** What the seeds found and why, in plain words. */
+  expected: z.string(),
+  networks: z.array(PresetNetwork).min(1),
+  /** Fashion-MNIST by default; CIFAR-10 when the user gives its path. */
+  dataset: DatasetSpec,
+  datasetNote: z.string(),
+  /** The preset's hyperparameters (before the user's overrides). */
+  hyper: Hyperparameters,
+});
+export type ExperimentPresetInfo = z.infer<typeof ExperimentPresetInfo>;
+
+export const StartPresetReply = z.object({
+  projectId: Id,
+  group: Id,
+  runs: z.array(z.object({ runId: Id, versionId: Id, label: z.string(), network: z.string() })),
+});
+export type StartPresetReply = z.infer<typeof StartPresetReply>;
+
+/** One run of an experiment, as the outcome compares it (errors are percentages, 0–100). */
+export const OutcomeRow = z.object({
+  runId: Id,
+  network: z.string(),
+  label: z.string(),
+  status: RunStatus,
+  epochs: z.number().int().min(0),
+  trainLoss: Num,
+  trainErrorPercent: Num,
+  valLoss: Num,
+  valErrorPercent: Num,
+  testErrorPercent: Num,
+  params: z.number().int().min(0).nullable(),
+  flops: z.number().min(0).nullable(),
+  reference: PresetReference.nullable(),
+});
+export type OutcomeRow = z.infer<typeof OutcomeRow>;
+
+export const PresetOutcome = z.object({
+  preset: z.string(),
+  title: z.string(),
+  group: Id,
+  expected: z.string(),
+  /** Every run has ended (done, failed or canceled). */
+  finished: z.boolean(),
+  /** What these runs actually showed, honestly (or what is still missing). */
+  statement: z.string(),
+  rows: z.array(OutcomeRow),
+});
+export type PresetOutcome = z.infer<typeof PresetOutcome>;
+
 export const trainingService = defineService(
   'training',
   {
     start: method(
-      z
-        .object({
-          /** Save the run against a version of this project (the version is found or made for `document`). */
-          projectId: Id.optional(),
-          document: DocumentJson,
-          dataset: DatasetSpec,
-          engine: EngineChoice.default('auto'),
-          hyper: Hyperparameters.prefault({}),
-        })
-        .strict(),
+      StartInput,
       StartReply,
       'Check the graph, the dataset and the memory, start the engine in a training worker, and start the run (the reply comes once the engine is up)',
     ),
     pause: method(RunRef, Ok, 'Pause after the current batch'),
     resume: method(RunRef, Ok, 'Resume a paused run'),
-    cancel: method(RunRef, Ok, 'Cancel after the current batch; finished epochs (metrics, checkpoints) are kept'),
+    cancel: method(RunRef, Ok, 'Cancel after the current batch (a queued run: take it out of the queue); finished epochs (metrics, checkpoints) are kept'),
+    enqueue: method(
+      EnqueueInput,
+      EnqueueReply,
+      'Check the run and store it as queued against its project version; queued runs train one after another in the order they were queued, and the queue survives a restart',
+    ),
+    queue: method(
+      z.object({ projectId: Id.optional() }).strict(),
+      z.object({ runs: z.array(TrainingRun) }),
+      'The running run and the queued ones (of a project, or all), in the order they run',
+    ),
+    preflight: method(
+      StartInput.omit({ projectId: true }),
+      PreflightReply,
+      'What a start would use and whether it would refuse: engine and why, training-memory estimate and free memory, the dataset found — nothing is started',
+    ),
+    presets: method(
+      z.object({}).strict(),
+      z.object({ presets: z.array(ExperimentPresetInfo) }),
+      "The seeds' experiments: networks, expected outcome, default dataset and hyperparameters",
+    ),
+    startPreset: method(
+      z
+        .object({
+          preset: z.string().min(1).max(100),
+          /** Add the experiment's versions and runs to this project instead of a new one named after it. */
+          projectId: Id.optional(),
+          dataset: DatasetSpec.optional(),
+          engine: EngineChoice.default('auto'),
+          hyper: PresetHyperOverrides.prefault({}),
+        })
+        .strict(),
+      StartPresetReply,
+      "Create a project for an experiment (one saved version per network) and queue one run per network under one group id",
+    ),
+    presetOutcome: method(
+      z.object({ group: Id }).strict(),
+      PresetOutcome,
+      "What an experiment's runs showed so far: final metrics per network next to the expected outcome and reference numbers",
+    ),
     resumeRun: method(
       z
         .object({
@@ -377,5 +623,6 @@ export const trainingService = defineService(
     probe: ProbeEvent,
     evaluation: EvaluationEvent,
     status: StatusEvent,
+    queue: QueueEvent,
   },
 );
