@@ -105,6 +105,7 @@ export function makeDataset(source: ExampleSource, o: OpenOptions = {}): Dataset
       validationSize: validation.length,
       testSize: test.length,
       location: source.location,
+      normalization: { mean: source.mean, std: source.std },
     },
     train: makeSplit(source, 'train', train, 1),
     validation: makeSplit(source, 'train', validation, 2),

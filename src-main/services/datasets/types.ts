@@ -51,6 +51,8 @@ export interface DatasetInfo {
   readonly validationSize: number;
   readonly testSize: number;
   readonly location: string;
+  /** Per-channel mean and standard deviation of pixels/255 the batches are normalized with (to show examples as images). */
+  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 /** Random crop after zero padding, and horizontal flip (seeded; the mask follows the image). */

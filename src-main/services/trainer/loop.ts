@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Evaluation, ProbeEvent, ResolvedHyperparameters } from '../../../src-shared/api/services/training.js';
+import { MAX_SAMPLE_PREDICTIONS } from '../../../src-shared/api/services/training.js';
+import type { Evaluation, ProbeEvent, ResolvedHyperparameters, SamplePrediction } from '../../../src-shared/api/services/training.js';
 import { compileGraph, CompileError } from '../../../src-shared/graph/compile.js';
 import type { CompiledGraph } from '../../../src-shared/graph/compile.js';
 import type { NodeId } from '../../../src-shared/graph/document.js';
@@ -19,6 +20,8 @@ import { deadFraction, groupNorm, nodeOfLayer, probePlan, residualRatio } from '
 import type { ProbePlan } from './probes.js';
 import type { FailureKind, FromWorker, StartMessage } from './protocol.js';
 import { learningRateAt } from './schedule.js';
+import { collectSamples } from './samples.js';
+import type { Normalization } from './samples.js';
 
 /**
  * The training loop that runs inside the worker (it owns tfjs there): select the engine, compile
@@ -273,9 +276,29 @@ interface EvalResult {
   accuracy: number;
   examples: number;
   confusion: Int32Array;
+  samples: SamplePrediction[];
 }
 
-async function evaluate(model: Model, facts: GraphFacts, split: Split, batchSize: number, control: RunControl): Promise<EvalResult | null> {
+/** The probability of the predicted class (per example, or per pixel for segmentation). */
+function confidences(facts: GraphFacts, p: tf.Tensor): tf.Tensor {
+  if (!facts.binary) return tf.max(p, -1);
+  const q = tf.squeeze(p, [-1]);
+  return tf.maximum(q, tf.sub(1, q));
+}
+
+/**
+ * Loss, accuracy and confusion over a split; with `samples`, also the first `samples` examples
+ * with the model's prediction (the final evaluation's sample predictions).
+ */
+async function evaluate(
+  model: Model,
+  facts: GraphFacts,
+  split: Split,
+  batchSize: number,
+  control: RunControl,
+  samples?: { max: number; normalization: Normalization | undefined },
+): Promise<EvalResult | null> {
+  const kept: SamplePrediction[] = [];
   const k = facts.datasetClasses;
   const confusion = new Int32Array(k * k);
   let lossSum = 0;
@@ -284,16 +307,21 @@ async function evaluate(model: Model, facts: GraphFacts, split: Split, batchSize
   let counted = 0;
   for await (const b of split.batches({ batchSize })) {
     if (!(await control.gate())) return null;
-    const [lossT, predT] = tf.tidy(() => {
+    const wantSamples = samples !== undefined && kept.length < samples.max;
+    const [lossT, predT, confT] = tf.tidy(() => {
       const xs = tf.tensor4d(b.x, b.xShape);
       const labels = tf.tensor(b.labels, b.labelShape, 'int32');
       const out = model.compiled.model.apply(xs, { training: false });
       const outs = Array.isArray(out) ? out : [out];
       const losses = facts.heads.map((_, i) => headLoss(facts, outs[i] as tf.Tensor, labels));
-      return [losses.length === 1 ? (losses[0] as tf.Tensor) : tf.addN(losses), predictions(facts, outs[0] as tf.Tensor)];
+      const head = outs[0] as tf.Tensor;
+      return [losses.length === 1 ? (losses[0] as tf.Tensor) : tf.addN(losses), predictions(facts, head), wantSamples ? confidences(facts, head) : tf.zeros([0])];
     });
-    const [lv, pv] = await Promise.all([lossT.data(), predT.data()]);
-    tf.dispose([lossT, predT]);
+    const [lv, pv, cv] = await Promise.all([lossT.data(), predT.data(), confT.data()]);
+    tf.dispose([lossT, predT, confT]);
+    if (samples !== undefined && wantSamples) {
+      collectSamples(kept, { x: b.x, xShape: b.xShape, labels: b.labels, predicted: pv, confidence: cv, size: b.size }, examples, facts.task, samples.normalization, samples.max);
+    }
     lossSum += (lv[0] ?? NaN) * b.size;
     examples += b.size;
     for (let i = 0; i < b.labels.length; i++) {
@@ -304,7 +332,7 @@ async function evaluate(model: Model, facts: GraphFacts, split: Split, batchSize
       counted++;
     }
   }
-  return { loss: examples > 0 ? lossSum / examples : NaN, accuracy: counted > 0 ? correct / counted : NaN, examples, confusion };
+  return { loss: examples > 0 ? lossSum / examples : NaN, accuracy: counted > 0 ? correct / counted : NaN, examples, confusion, samples: kept };
 }
 
 function evaluation(r: EvalResult, facts: GraphFacts, split: 'test' | 'validation', classNames: readonly string[]): Omit<Evaluation, never> {
@@ -315,7 +343,7 @@ function evaluation(r: EvalResult, facts: GraphFacts, split: 'test' | 'validatio
     return n === 0 ? null : (row[t] ?? 0) / n;
   });
   const names = Array.from({ length: k }, (_, i) => classNames[i] ?? `class ${i}`);
-  const base: Evaluation = { split, task: facts.task, examples: r.examples, loss: finite(r.loss), accuracy: finite(r.accuracy), classNames: names, perClassAccuracy, confusion: rows, samples: [] };
+  const base: Evaluation = { split, task: facts.task, examples: r.examples, loss: finite(r.loss), accuracy: finite(r.accuracy), classNames: names, perClassAccuracy, confusion: rows, samples: r.samples };
   if (facts.task !== 'segmentation') return base;
   const iou = rows.map((row, c) => {
     const tp = row[c] ?? 0;
@@ -516,7 +544,10 @@ export async function runTraining(msg: StartMessage, post: (m: FromWorker, trans
 
     const which = info.testSize > 0 ? 'test' : info.validationSize > 0 ? 'validation' : null;
     if (which !== null) {
-      const r = await evaluate(model, facts, which === 'test' ? dataset.test : dataset.validation, evalBatch, control);
+      const r = await evaluate(model, facts, which === 'test' ? dataset.test : dataset.validation, evalBatch, control, {
+        max: MAX_SAMPLE_PREDICTIONS,
+        normalization: info.normalization,
+      });
       if (r === null) {
         post({ type: 'done', status: 'canceled', epochs: h.epochs });
         return;
