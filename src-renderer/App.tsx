@@ -17,6 +17,7 @@ import { Palette } from './palette/Palette.js';
 import { ProblemsPanel } from './problems/ProblemsPanel.js';
 import { useApp } from './state/app-store.js';
 import { useProject } from './state/project-store.js';
+import { RunsButtons, RunsDock } from './runs/RunsDock.js';
 import { Gallery } from './templates/Gallery.js';
 import { InsightsDock } from './runs/overlay/InsightsDock.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
@@ -272,6 +273,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           </button>
         </nav>
         <div className="topbar-actions">
+          <RunsButtons />
           <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
             {theme === 'dark' ? '☀ Light' : '☾ Dark'}
           </button>
@@ -287,6 +289,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         {showInspector && <Inspector />}
       </main>
       {gallery && <Gallery onClose={() => setGallery(false)} />}
+      <RunsDock host={host} />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Clients } from '../../src-shared/api/index.js';
-import type { EpochEvent, EvaluationEvent, ProgressEvent, RunStatus, StatusEvent } from '../../src-shared/api/services/training.js';
+import type { EpochEvent, EvaluationEvent, ProgressEvent, RunStatus, StatusEvent, TrainingRun } from '../../src-shared/api/services/training.js';
 import type { Host } from '../host/host.js';
 import { isActive } from './format.js';
 import { EMPTY_SERIES, STEP_METRICS, appendEpoch, appendProgress, seriesFromStored } from './series.js';
@@ -19,10 +19,12 @@ export interface RunState {
   readonly evaluation: EvaluationEvent | null;
   /** The stored curves have been read (or the run has none stored). */
   readonly loaded: boolean;
+  /** The run's record (dataset, engine, version, hyperparameters) as last read. */
+  readonly record: TrainingRun | null;
 }
 
 export function emptyRun(runId: string): RunState {
-  return { runId, status: null, engine: null, detail: null, error: null, progress: null, series: EMPTY_SERIES, evaluation: null, loaded: false };
+  return { runId, status: null, engine: null, detail: null, error: null, progress: null, series: EMPTY_SERIES, evaluation: null, loaded: false, record: null };
 }
 
 export function onProgress(r: RunState, e: ProgressEvent): RunState {
@@ -65,11 +67,22 @@ export function mergeStored(r: RunState, stored: RunSeries): RunState {
 export interface RunsState {
   readonly runs: Readonly<Record<string, RunState>>;
   update(runId: string, f: (r: RunState) => RunState): void;
+  /** Records as a list reply gave them (status and record only; curves load on demand). */
+  records(runs: readonly TrainingRun[]): void;
 }
 
 export const useRuns = create<RunsState>((set) => ({
   runs: {},
   update: (runId, f) => set((s) => ({ runs: { ...s.runs, [runId]: f(s.runs[runId] ?? emptyRun(runId)) } })),
+  records: (list) =>
+    set((s) => {
+      const runs = { ...s.runs };
+      for (const rec of list) {
+        const r = runs[rec.id] ?? emptyRun(rec.id);
+        runs[rec.id] = { ...r, record: rec, status: r.status !== null && isActive(rec.status) ? r.status : rec.status, engine: r.engine ?? rec.engine };
+      }
+      return { runs };
+    }),
 }));
 
 /** Feeds every training event of the host into the runs store; returns the unsubscribe. */
@@ -115,6 +128,7 @@ export async function loadRun(api: Clients, runId: string, force = false): Promi
       ...merged,
       status: r.status !== null && isActive(got.run.status) ? r.status : got.run.status,
       engine: r.engine ?? got.run.engine,
+      record: got.run,
       error: got.run.error ?? r.error,
       evaluation: r.evaluation ?? (got.evaluation === null ? null : { ...got.evaluation, runId }),
     };

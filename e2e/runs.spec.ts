@@ -1,0 +1,91 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './app.js';
+
+test.describe.configure({ mode: 'serial' });
+
+/** A ResNet-8 with 4 base filters on 8×8×1 inputs: trains in moments on two slow cores. */
+async function tinyResNet(page: Page): Promise<void> {
+  await page.getByTestId('open-gallery').click();
+  const gallery = page.getByTestId('gallery');
+  await gallery.getByTestId('template-resnet').click();
+  await gallery.getByLabel('Depth').fill('8');
+  await gallery.getByLabel('Base filters').fill('4');
+  await gallery.getByLabel('Input height').fill('8');
+  await gallery.getByLabel('Input width').fill('8');
+  await gallery.getByLabel('Input channels').fill('1');
+  await expect(gallery.getByTestId('template-preview')).toContainText('ResNet-8');
+  await gallery.getByTestId('template-create').click();
+  await expect(gallery).toHaveCount(0);
+}
+
+/** Fills the Train panel for a small synthetic run. */
+async function fillTrain(page: Page, o: { epochs: string; limit: string; batch?: string }): Promise<void> {
+  const panel = page.getByTestId('train-panel');
+  await expect(panel.getByTestId('train-dataset').locator('option[value="synthetic"]')).toHaveCount(1);
+  await panel.getByTestId('train-dataset').selectOption('synthetic');
+  await panel.getByTestId('train-epochs').fill(o.epochs);
+  await panel.getByTestId('train-batchSize').fill(o.batch ?? '8');
+  await panel.getByTestId('train-limit').fill(o.limit);
+  await panel.getByTestId('train-probeEvery').fill('5');
+  await panel.getByTestId('train-seed').fill('3');
+}
+
+async function chartPoints(page: Page, kind: string): Promise<number> {
+  return Number((await page.getByTestId(`chart-${kind}`).getAttribute('data-points')) ?? '0');
+}
+
+test('train a tiny ResNet on synthetic data from the Train panel: live curves, cancel, reload keeps the run, its metrics and its version', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await tinyResNet(page);
+
+  await page.getByTestId('open-train').click();
+  const panel = page.getByTestId('train-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('He et al.');
+  await expect(panel.getByTestId('train-project')).toContainText('Start saves it as a new project first');
+  // A bad value is refused with the field named; nothing starts.
+  await panel.getByTestId('train-batchSize').fill('eight');
+  await expect(panel.getByTestId('train-error')).toHaveText('Batch size: “eight” is not a number');
+  await expect(panel.getByTestId('train-start')).toBeDisabled();
+  await fillTrain(page, { epochs: '2', limit: '2000' });
+  await expect(panel.getByTestId('train-memory')).toContainText('Training memory ≈');
+  await expect(panel.getByTestId('train-engine-detail')).not.toHaveText('');
+  await panel.getByTestId('train-start').click();
+
+  // The run view opens with live curves; the editor stays usable beside the dock.
+  const view = page.getByTestId('run-view');
+  await expect(view).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status')).toContainText('Saved as a new project');
+  const runId = (await view.getAttribute('data-run-id')) ?? '';
+  expect(runId).not.toBe('');
+  await expect(view.getByTestId('run-status')).toHaveText(/running/, { timeout: 60_000 });
+  await expect.poll(() => chartPoints(page, 'loss'), { timeout: 60_000 }).toBeGreaterThan(5);
+  const before = await chartPoints(page, 'loss');
+  await expect.poll(() => chartPoints(page, 'loss'), { timeout: 30_000 }).toBeGreaterThan(before);
+  await expect(view.getByTestId('run-facts')).toContainText('img/s');
+  await page.screenshot({ path: '/tmp/b2-running.png' });
+
+  await view.getByRole('button', { name: 'Cancel' }).click();
+  await expect(view.getByTestId('run-status')).toHaveText('canceled', { timeout: 30_000 });
+  const steps = await chartPoints(page, 'loss');
+
+  // Reload: the project reopens; the run, its curves and its version are there.
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await page.getByTestId('open-runs').click();
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'canceled');
+  await expect(row).toContainText('synthetic');
+  await row.locator('.run-row-main').click();
+  await expect(page.getByTestId('run-view')).toBeVisible();
+  await expect.poll(() => chartPoints(page, 'loss')).toBeGreaterThanOrEqual(steps - 1);
+  await page.getByTestId('open-version').click();
+  const modal = page.getByTestId('version-modal');
+  await expect(modal).toContainText('Version 1: ResNet-8');
+  await expect(modal.getByTestId('version-facts')).toContainText('params');
+  await page.screenshot({ path: '/tmp/b2-version.png' });
+  await modal.getByRole('button', { name: 'Close' }).click();
+  await expect(modal).toHaveCount(0);
+});
