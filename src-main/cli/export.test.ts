@@ -79,9 +79,10 @@ describe('skipwire export', () => {
     expect(JSON.parse(j.outs[0] ?? '')).toMatchObject({ ok: false, diagnostics: [{ severity: 'error', code: 'merge-shape-mismatch' }] });
   });
 
-  it('bad input exits 2 with one line: --run (no trainer yet), unknown format, unreadable or non-document files, files in the way', async () => {
+  it('bad input exits 2 with one line: an unknown run, unknown format, unreadable or non-document files, files in the way', async () => {
+    process.env.SKIPWIRE_DATA_DIR = join(dir, 'data');
     const cases: [string[], RegExp][] = [
-      [['export', good, '--format', 'pytorch', '--run', 'r1', '--out', join(dir, 'x')], /--run r1: exporting a training run's weights is not available until the trainer lands/],
+      [['export', good, '--format', 'pytorch', '--run', 'r1', '--out', join(dir, 'x')], /^skipwire: cannot export .*resnet8\.json: no run with id r1$/],
       [['export', good, '--format', 'keras', '--out', join(dir, 'x')], /argument 'keras' is invalid/],
       [['export', good, '--out', join(dir, 'x')], /--format/],
       [['export', join(dir, 'missing.json'), '--format', 'ts', '--out', join(dir, 'x')], /cannot read .*missing\.json: no such file/],

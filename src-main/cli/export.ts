@@ -2,12 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ContractError, Dispatcher, exportService, MAX_OPEN_BYTES } from '../../src-shared/api/index.js';
-import type { ExportedFile, ExportTarget } from '../../src-shared/api/index.js';
-import type { ExportFile } from '../../src-shared/codegen/index.js';
+import type { ExportedFile, ExportRunSource, ExportTarget } from '../../src-shared/api/index.js';
 import { checkDocument } from '../../src-shared/graph/report.js';
-import { RUN_WEIGHTS_UNAVAILABLE } from '../services/export/exporter.js';
 import { createExportService } from '../services/export/service.js';
-import { WriteRefused, writeExport } from '../services/export/write.js';
+import { resolveDataDir } from '../services/paths.js';
+import { createProjectsService } from '../services/store/projects-service.js';
+import { decodeExportedFiles, WriteRefused, writeExport } from '../services/export/write.js';
 import { CliError } from './output.js';
 import type { Io } from './output.js';
 
@@ -54,18 +54,22 @@ export interface ExportCliOptions {
 /**
  * `skipwire export FILE --format F --out DIR`: refuses a graph with errors (exit 1, one line and the
  * diagnostics), generates through the export service, writes DIR without half-written files.
- * Exit 2 for bad input (unreadable file, not a document, unknown format, --run, files in the way).
+ * `--run ID` exports a training run from the project store: the graph version it trained with the
+ * weights of its last checkpoint (FILE may be left out; given, it must be that network).
+ * Exit 2 for bad input (unreadable file, not a document, unknown format, a run with nothing to
+ * export, files in the way).
  */
-export async function exportCommand(file: string, o: ExportCliOptions, io: Io): Promise<void> {
+export async function exportCommand(file: string | undefined, o: ExportCliOptions, io: Io, env: { dataDir?: string } = {}): Promise<void> {
   const target = FORMATS[o.format];
   if (target === undefined) throw new CliError(`--format must be one of ${Object.keys(FORMATS).join(', ')}; got "${o.format}"`);
-  if (o.run !== undefined) throw new CliError(`--run ${o.run}: ${RUN_WEIGHTS_UNAVAILABLE}`);
-  const json = readJson(file);
-  const checked = checkDocument(json);
-  if (!checked.ok) throw new CliError(`${file}: ${oneLine(checked.error.message)}`);
-  if (!checked.report.ok) {
+  if (file === undefined && o.run === undefined) throw new CliError('export needs a FILE, or --run ID to export a training run');
+  const json = file === undefined ? undefined : readJson(file);
+  const what = file ?? `run ${o.run ?? ''}`;
+  const checked = json === undefined ? null : checkDocument(json);
+  if (checked !== null && !checked.ok) throw new CliError(`${file ?? ''}: ${oneLine(checked.error.message)}`);
+  if (checked !== null && !checked.report.ok) {
     const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
-    const line = `cannot export ${file}: the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
+    const line = `cannot export ${what}: the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
     // the diagnostics on stdout (as `skipwire check` prints them), the one line on stderr
     if (o.json === true) {
       io.out(JSON.stringify({ ok: false, error: line, diagnostics: checked.report.diagnostics.map((d) => ({ node: d.node ?? null, severity: d.severity, code: d.code, message: d.message })) }));
@@ -75,18 +79,26 @@ export async function exportCommand(file: string, o: ExportCliOptions, io: Io): 
     throw new CliError(line, 1);
   }
 
-  // through the contract, as the app calls it
+  // through the contract, as the app calls it (the store only for a run: opened here, closed after)
   const d = new Dispatcher();
-  d.provide(exportService, createExportService());
-  let reply: { folder: string; files: ExportedFile[] };
+  const projects = o.run === undefined ? null : createProjectsService({ dataDir: env.dataDir ?? resolveDataDir(), dispatcher: d, watchIntervalMs: null });
+  d.provide(exportService, createExportService(projects === null ? {} : { store: projects.store }));
+  let reply: { folder: string; files: ExportedFile[]; run?: ExportRunSource | undefined };
   try {
-    const raw = await d.call('export', 'generate', { document: json, target, options: { train: o.train, ...(o.layout !== undefined ? { layout: o.layout } : {}) } }, { transport: 'in-process', clientId: 'cli' });
+    const raw = await d.call(
+      'export',
+      'generate',
+      { ...(json !== undefined ? { document: json } : {}), target, options: { train: o.train, ...(o.layout !== undefined ? { layout: o.layout } : {}), ...(o.run !== undefined ? { runId: o.run } : {}) } },
+      { transport: 'in-process', clientId: 'cli' },
+    );
     reply = exportService.methods.generate.output.parse(raw);
   } catch (err) {
-    if (err instanceof ContractError) throw new CliError(`cannot export ${file}: ${err.message}`, err.code === 'bad-request' || err.code === 'unavailable' ? 2 : 1);
+    if (err instanceof ContractError) throw new CliError(`cannot export ${what}: ${err.message}`, err.code === 'bad-request' || err.code === 'unavailable' ? 2 : 1);
     throw err;
+  } finally {
+    projects?.close();
   }
-  const files: ExportFile[] = reply.files.map((f) => (f.encoding === 'base64' ? { name: f.name, bytes: new Uint8Array(Buffer.from(f.content, 'base64')) } : { name: f.name, content: f.content }));
+  const files = decodeExportedFiles(reply.files);
   let written;
   try {
     written = writeExport(o.out, files, { force: o.force === true });
@@ -96,10 +108,16 @@ export async function exportCommand(file: string, o: ExportCliOptions, io: Io): 
     throw new CliError(`cannot write ${o.out}: ${code ?? (err instanceof Error ? oneLine(err.message) : String(err))}`, code === 'ENOTDIR' || code === 'EEXIST' ? 2 : 1);
   }
   if (o.json === true) {
-    io.out(JSON.stringify({ ok: true, format: o.format, target, out: written.dir, files: written.files }));
+    io.out(JSON.stringify({ ok: true, format: o.format, target, out: written.dir, files: written.files, ...(reply.run !== undefined ? { run: reply.run } : {}) }));
     return;
   }
-  io.out(`exported ${checked.doc.meta.name || file} as ${o.format} to ${o.out}:`);
+  const name = checked?.doc.meta.name ?? '';
+  const run = reply.run;
+  io.out(
+    run === undefined
+      ? `exported ${name || what} as ${o.format} to ${o.out}:`
+      : `exported run ${run.runId} (graph version ${run.versionNumber}, weights of epoch ${run.epoch}) as ${o.format} to ${o.out}:`,
+  );
   for (const f of written.files) io.out(`  ${f.name}  ${human(f.bytes)}`);
 }
 
@@ -107,13 +125,13 @@ export function registerExport(program: Command, io: Io): void {
   program
     .command('export')
     .description('export a document as code or model files: ts (a tfjs TypeScript module + train.ts), tfjs (model.json + weights), pytorch (module + weights + train_ddp.py), onnx')
-    .argument('<file>', 'a Skipwire document (.json)')
+    .argument('[file]', 'a Skipwire document (.json); may be left out with --run')
     .addOption(new Option('-f, --format <format>', 'what to export').choices(Object.keys(FORMATS)).makeOptionMandatory())
     .requiredOption('-o, --out <dir>', 'folder to write (created if missing; files already there are kept unless --force)')
-    .option('--run <id>', "export a training run's weights (not available until the trainer lands)")
+    .option('--run <id>', "export a training run from the project store: the graph version it trained, with its last checkpoint's weights")
     .addOption(new Option('--layout <layout>', 'onnx: input/output layout').choices(['nhwc', 'nchw']))
     .option('--no-train', 'ts / pytorch: leave out the training script')
     .option('--force', 'replace files of the same names in the folder')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: ExportCliOptions) => exportCommand(file, opts, io));
+    .action(async (file: string | undefined, opts: ExportCliOptions) => exportCommand(file, opts, io));
 }

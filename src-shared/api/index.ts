@@ -12,5 +12,5 @@ export { projectsService, ProjectSummary } from './services/projects.js';
 export { graphService, TemplateInfo, TemplateOptionInfo, GraphDiagnostic, CheckReply } from './services/graph.js';
 export { trainingService, EngineId, EngineStatus } from './services/training.js';
 export { datasetsService, DatasetInfo, DatasetSpec, DatasetDescription } from './services/datasets.js';
-export { exportService, ExportTarget, ExportOptions, ExportedFile, ExportFileName } from './services/export.js';
+export { exportService, ExportTarget, ExportOptions, ExportedFile, ExportFileName, ExportRunSource, ExportDiagnostic } from './services/export.js';
 export { enginesService, EngineProbe, EnginesReport } from './services/engines.js';

@@ -14,7 +14,7 @@ type ModelArtifacts = TfModule.io.ModelArtifacts;
  * Crop, …) also gets the generated TypeScript module, whose `registerCustomLayers(tf)` must run
  * before loading, and a README saying so.
  */
-export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersModel): Promise<ExportFile[]> {
+export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersModel, weightsFrom?: string): Promise<ExportFile[]> {
   let saved: ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -61,6 +61,7 @@ export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersM
       `# ${doc.meta.name.replace(/[\r\n]+/g, ' ') || stem} — tfjs model files`,
       '',
       `Exported by Skipwire: \`model.json\` (topology and weights manifest) and \`weights.bin\`; the input is [N, ${doc.input.height}, ${doc.input.width}, ${doc.input.channels}] (NHWC).`,
+      ...(weightsFrom === undefined ? [] : ['', `The weights are trained: ${weightsFrom.replace(/[\r\n]+/g, ' ')}.`]),
       '',
       ...loadLines,
       '',

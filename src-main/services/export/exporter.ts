@@ -1,15 +1,18 @@
-import type { ExportOptions, ExportTarget } from '../../../src-shared/api/index.js';
-import { exportGraph, type ExportFile } from '../../../src-shared/codegen/index.js';
+import type { ExportDiagnostic, ExportOptions, ExportRunSource, ExportTarget } from '../../../src-shared/api/index.js';
+import { exportGraph, WeightsMismatch, type ExportFile } from '../../../src-shared/codegen/index.js';
 import { fileStem } from '../../../src-shared/codegen/names.js';
 import type { CheckedDiagnostic } from '../../../src-shared/graph/report.js';
 import { checkDocument } from '../../../src-shared/graph/report.js';
 import type { Tf } from '../../../src-shared/layers/types.js';
 import { APP_VERSION } from '../../version.js';
+import type { Store } from '../store/store.js';
+import { networkKey, readRunSource, RunNotExportable } from './run-source.js';
 
 /**
  * Export on the Node side: a parsed document (any schema version this app reads) → the files of
- * one target. The document is checked first; a graph with errors is refused with its diagnostics.
- * tfjs is loaded on first use (the weights of a fresh model come from compiling it on the CPU).
+ * one target, or a training run → its graph version with the weights of its last checkpoint. The
+ * document is checked first; a graph with errors is refused with its diagnostics. tfjs is loaded
+ * on first use (the weights of a fresh model come from compiling it on the CPU).
  */
 
 /** The graph has errors: nothing is exported. */
@@ -35,7 +38,7 @@ export class BadDocument extends Error {
   }
 }
 
-/** Asked for something that does not exist yet (a training run's weights before the trainer lands). */
+/** This host cannot do it (a run export without a project store). */
 export class ExportUnavailable extends Error {
   constructor(message: string) {
     super(message);
@@ -43,7 +46,20 @@ export class ExportUnavailable extends Error {
   }
 }
 
-export const RUN_WEIGHTS_UNAVAILABLE = "exporting a training run's weights is not available until the trainer lands (export without --run: the model with fresh weights)";
+export { RunNotExportable };
+
+/** The document given with a run is not the network the run trained. */
+export class NotTheRunsNetwork extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotTheRunsNetwork';
+  }
+}
+
+export interface ExportDeps {
+  /** The project store (runs, versions, checkpoints); without it a run cannot be exported. */
+  readonly store?: () => Store;
+}
 
 let tfModule: Promise<Tf> | null = null;
 
@@ -63,21 +79,84 @@ const FOLDER_SUFFIX: Readonly<Record<ExportTarget, string>> = { typescript: 'ts'
 export interface Exported {
   /** The document's name. */
   readonly name: string;
-  /** A folder name for the files: `<document>-<target>`. */
+  /** A folder name for the files: `<document>-<target>` (`<document>-epoch<N>-<target>` for a run). */
   readonly folder: string;
   readonly files: readonly ExportFile[];
+  /** For a run: the run, version and checkpoint exported. */
+  readonly run?: ExportRunSource;
 }
 
-export async function exportDocument(json: unknown, target: ExportTarget, options: ExportOptions = {}): Promise<Exported> {
-  if (options.runId !== undefined) throw new ExportUnavailable(RUN_WEIGHTS_UNAVAILABLE);
-  const checked = checkDocument(json);
+export interface ExportCheck {
+  readonly ok: boolean;
+  readonly name: string;
+  readonly error: string | null;
+  readonly diagnostics: ExportDiagnostic[];
+  readonly run: ExportRunSource | null;
+}
+
+function diagnosticsOf(ds: readonly CheckedDiagnostic[]): ExportDiagnostic[] {
+  return ds.map((d) => ({ severity: d.severity, code: d.code, message: d.message, node: d.node ?? null }));
+}
+
+/** The graph to export and, for a run, its weights: the document alone, or the run's version (a document given too must be that network). */
+function sourceOf(json: unknown, options: ExportOptions, deps: ExportDeps, withWeights: boolean) {
+  if (options.runId === undefined) {
+    if (json === undefined) throw new BadDocument('a document (or options.runId) is required');
+    return { json, run: null };
+  }
+  if (deps.store === undefined) throw new ExportUnavailable('exporting a training run needs the project store, which this host does not have');
+  const run = readRunSource(deps.store(), options.runId, { withWeights });
+  if (json !== undefined) {
+    const given = checkDocument(json);
+    const trained = checkDocument(run.document);
+    if (!given.ok) throw new BadDocument(given.error.message);
+    if (trained.ok && networkKey(given.doc) !== networkKey(trained.doc)) {
+      throw new NotTheRunsNetwork(`this is not the network run ${options.runId} trained (version ${run.info.versionNumber} of "${run.projectName}"): export the run alone to get its graph`);
+    }
+  }
+  return { json: run.document, run };
+}
+
+/** What `exportDocument` would export, and whether it would: the graph's diagnostics, a run's version and checkpoint. */
+export function checkExport(json: unknown, options: ExportOptions = {}, deps: ExportDeps = {}): ExportCheck {
+  const source = sourceOf(json, options, deps, false);
+  const checked = checkDocument(source.json);
+  if (!checked.ok) throw new BadDocument(checked.error.message);
+  const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
+  return {
+    ok: errors.length === 0,
+    name: checked.doc.meta.name,
+    error: errors.length === 0 ? null : new ExportRefused(checked.report.diagnostics).message,
+    diagnostics: diagnosticsOf(checked.report.diagnostics),
+    run: source.run?.info ?? null,
+  };
+}
+
+export async function exportDocument(json: unknown, target: ExportTarget, options: ExportOptions = {}, deps: ExportDeps = {}): Promise<Exported> {
+  const source = sourceOf(json, options, deps, true);
+  const checked = checkDocument(source.json);
   if (!checked.ok) throw new BadDocument(checked.error.message);
   if (!checked.report.ok) throw new ExportRefused(checked.report.diagnostics);
   const tf = await loadTf();
-  const files = await exportGraph(tf, checked.doc, target, {
-    ...(options.train !== undefined ? { train: options.train } : {}),
-    ...(options.layout !== undefined ? { layout: options.layout } : {}),
-    producerVersion: APP_VERSION,
-  });
-  return { name: checked.doc.meta.name, folder: `${fileStem(checked.doc.meta.name)}-${FOLDER_SUFFIX[target]}`, files };
+  const run = source.run;
+  let files: ExportFile[];
+  try {
+    files = await exportGraph(tf, checked.doc, target, {
+      ...(options.train !== undefined ? { train: options.train } : {}),
+      ...(options.layout !== undefined ? { layout: options.layout } : {}),
+      ...(run !== null ? { weights: run.weights, weightsFrom: `run ${run.info.runId} of project "${run.projectName}", graph version ${run.info.versionNumber}, checkpoint of epoch ${run.info.epoch}` } : {}),
+      producerVersion: APP_VERSION,
+    });
+  } catch (err) {
+    // weights that do not fit the version they were saved with: the checkpoint is not this graph's
+    if (run !== null && err instanceof WeightsMismatch) throw new RunNotExportable(`run ${run.info.runId}'s checkpoint does not fit its graph version: ${err.message}`);
+    throw err;
+  }
+  const stem = fileStem(checked.doc.meta.name);
+  return {
+    name: checked.doc.meta.name,
+    folder: run === null ? `${stem}-${FOLDER_SUFFIX[target]}` : `${stem}-epoch${run.info.epoch}-${FOLDER_SUFFIX[target]}`,
+    files,
+    ...(run !== null ? { run: run.info } : {}),
+  };
 }

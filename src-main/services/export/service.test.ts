@@ -54,7 +54,7 @@ describe('export service', () => {
     expect(ts.files.map((f) => f.name)).toEqual(['resnet-8.ts']);
   });
 
-  it('refuses a graph with errors (bad-request at the node), a non-document, unknown options; a run is unavailable until the trainer lands', async () => {
+  it('refuses a graph with errors (bad-request at the node; check lists the diagnostics), a non-document, unknown options, no document at all; a run is unavailable without a store', async () => {
     const d = dispatcher();
     const doc = resnet8();
     const n = doc.nodes['s1b1_conv2'];
@@ -70,6 +70,13 @@ describe('export service', () => {
     expect(e3.code).toBe('bad-request');
     const e4 = await refusal(d.call('export', 'generate', { document: resnet8(), target: 'pytorch', options: { runId: 'run-1' } }, ctx));
     expect(e4.code).toBe('unavailable');
-    expect(e4.message).toMatch(/not available until the trainer lands/);
+    expect(e4.message).toBe('exporting a training run needs the project store, which this host does not have');
+    const e5 = await refusal(d.call('export', 'generate', { target: 'pytorch' }, ctx));
+    expect(e5.code).toBe('bad-request');
+    expect(e5.message).toBe('document: a document (or options.runId) is required');
+    const checked = exportService.methods.check.output.parse(await d.call('export', 'check', { document: doc }, ctx));
+    expect(checked).toMatchObject({ ok: false, name: 'ResNet-8', run: null, error: e1.message });
+    expect(checked.diagnostics.filter((x) => x.severity === 'error')).toEqual([{ severity: 'error', code: 'merge-shape-mismatch', message: expect.stringMatching(/\[8,8,8\]/) as unknown, node: 's1b1_add' }]);
+    expect(exportService.methods.check.output.parse(await d.call('export', 'check', { document: resnet8() }, ctx))).toMatchObject({ ok: true, error: null, run: null });
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WriteRefused, writeExport } from './write.js';
+import { decodeExportedFiles, freshFolder, WriteRefused, writeExport } from './write.js';
 
 const base = mkdtempSync(join(tmpdir(), 'sw-export-write-'));
 const files = [
@@ -55,5 +55,25 @@ describe('writeExport', () => {
     expect(readdirSync(out).sort()).toEqual(['model.py', 'model.safetensors']);
     expect(readdirSync(out).filter((n) => n.includes('.tmp-'))).toEqual([]);
     expect(readdirSync(base).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('the export service\'s files on disk (the desktop app\'s folder export)', () => {
+  it('decodes base64 files to bytes and keeps text; a taken folder name gets -2, -3', () => {
+    const decoded = decodeExportedFiles([
+      { name: 'a.py', content: 'x = 1\n', encoding: 'utf8' },
+      { name: 'w.bin', content: Buffer.from([0, 255, 7]).toString('base64'), encoding: 'base64' },
+    ]);
+    expect(decoded).toEqual([
+      { name: 'a.py', content: 'x = 1\n' },
+      { name: 'w.bin', bytes: Uint8Array.from([0, 255, 7]) },
+    ]);
+    const parent = join(base, 'parent');
+    const first = writeExport(freshFolder(parent, 'net-ts'), decoded);
+    const second = writeExport(freshFolder(parent, 'net-ts'), decoded);
+    const third = writeExport(freshFolder(parent, 'net-ts'), decoded);
+    expect([first.dir, second.dir, third.dir]).toEqual([join(parent, 'net-ts'), join(parent, 'net-ts-2'), join(parent, 'net-ts-3')]);
+    expect(readdirSync(parent).sort()).toEqual(['net-ts', 'net-ts-2', 'net-ts-3']);
+    expect([...readFileSync(join(parent, 'net-ts-3', 'w.bin'))]).toEqual([0, 255, 7]);
   });
 });

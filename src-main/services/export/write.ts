@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExportFileName } from '../../../src-shared/api/index.js';
+import type { ExportedFile } from '../../../src-shared/api/index.js';
 import { isBinary, type ExportFile } from '../../../src-shared/codegen/index.js';
 
 /**
@@ -82,5 +83,18 @@ export function writeExport(outDir: string, files: readonly ExportFile[], option
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** The files as the export service sends them (text, or base64 bytes) → files to write. */
+export function decodeExportedFiles(files: readonly ExportedFile[]): ExportFile[] {
+  return files.map((f) => (f.encoding === 'base64' ? { name: f.name, bytes: new Uint8Array(Buffer.from(f.content, 'base64')) } : { name: f.name, content: f.content }));
+}
+
+/** `parent/folder`, or `parent/folder-2`, `-3`, … when that name is taken: a folder that does not exist yet. */
+export function freshFolder(parent: string, folder: string): string {
+  for (let i = 1; ; i++) {
+    const dir = join(parent, i === 1 ? folder : `${folder}-${i}`);
+    if (!existsSync(dir)) return dir;
   }
 }

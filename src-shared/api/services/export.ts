@@ -12,7 +12,10 @@ export const ExportOptions = z
     train: z.boolean().optional(),
     /** onnx: layout of the model's input and spatial outputs; default nhwc (as tfjs), nchw as PyTorch. */
     layout: z.enum(['nhwc', 'nchw']).optional(),
-    /** Weights of this training run instead of freshly initialized ones (not available until the trainer lands). */
+    /**
+     * Export a training run: the graph version it trained and the weights of its last checkpoint
+     * (instead of the document's graph with freshly initialized weights).
+     */
     runId: Id.optional(),
   })
   .strict();
@@ -33,21 +36,71 @@ export const ExportedFile = z.object({
 });
 export type ExportedFile = z.infer<typeof ExportedFile>;
 
+/** Where a run export's weights come from: the run, the graph version it trained, its last checkpoint. */
+export const ExportRunSource = z.object({
+  runId: Id,
+  projectId: Id,
+  versionId: Id,
+  /** The version's number in its project (1, 2, …). */
+  versionNumber: z.number().int().min(1),
+  /** The checkpoint's epoch (the run's last). */
+  epoch: z.number().int().min(1),
+  /** The run's status (done, canceled, failed, …) when it was read. */
+  status: z.string(),
+});
+export type ExportRunSource = z.infer<typeof ExportRunSource>;
+
+/** A diagnostic of the graph, as the export refusal lists it. */
+export const ExportDiagnostic = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string(),
+  message: z.string(),
+  node: z.string().nullable(),
+});
+export type ExportDiagnostic = z.infer<typeof ExportDiagnostic>;
+
+const ExportInput = z
+  .object({
+    /** The graph to export; may be left out when options.runId names a run (its graph version is used). */
+    document: DocumentJson.optional(),
+    target: ExportTarget,
+    options: ExportOptions.optional(),
+  })
+  .strict();
+
 /**
- * Export. A graph with errors is refused (bad-request, naming the first error and its node); the
- * files are returned, not written: the host decides where (a save dialog, a download, the CLI's --out).
+ * Export. A graph with errors is refused (bad-request, naming the first error and its node; `check`
+ * lists every diagnostic); a run without a checkpoint is refused (bad-request at options.runId). The
+ * files are returned, not written: the host decides where (a folder dialog, a download, the CLI's --out).
  */
 export const exportService = defineService(
   'export',
   {
     generate: method(
-      z.object({ document: DocumentJson, target: ExportTarget, options: ExportOptions.optional() }).strict(),
+      ExportInput,
       z.object({
         /** Suggested folder name for the files, from the document name. */
         folder: ExportFileName,
         files: z.array(ExportedFile).min(1),
+        /** For a run export: which run, version and checkpoint the files hold. */
+        run: ExportRunSource.optional(),
       }),
-      'Generate code or model files for a document',
+      'Generate code or model files for a document or a training run',
+    ),
+    check: method(
+      ExportInput.omit({ target: true }),
+      z.object({
+        /** True when generate would export (no graph errors; for a run, a checkpoint to export). */
+        ok: z.boolean(),
+        /** The graph's name (a run's: its version's). */
+        name: z.string(),
+        /** Why not, in one line (null when ok). */
+        error: z.string().nullable(),
+        /** The graph's diagnostics: errors (which refuse the export) and warnings. */
+        diagnostics: z.array(ExportDiagnostic),
+        run: ExportRunSource.nullable(),
+      }),
+      'What an export would take: the graph and its diagnostics, a run\'s version and checkpoint; nothing generated',
     ),
   },
   {},
