@@ -19,6 +19,7 @@ import { useApp } from './state/app-store.js';
 import { useProject } from './state/project-store.js';
 import { RunsButtons, RunsDock } from './runs/RunsDock.js';
 import { Gallery } from './templates/Gallery.js';
+import { ExportDialog } from './export/ExportDialog.js';
 import { InsightsDock } from './runs/overlay/InsightsDock.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
 
@@ -41,6 +42,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const canGroup = useEditor((s) => s.selection.nodes.size > 0);
   const showNetwork = useShowNetwork(editor);
   const [gallery, setGallery] = useState(false);
+  const [exportCode, setExportCode] = useState(false);
   const [showPalette, setShowPalette] = useState(true);
   const [showInspector, setShowInspector] = useState(true);
 
@@ -105,6 +107,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           );
           return;
         }
+        case 'export-code':
+          setExportCode(true);
+          return;
         case 'undo':
           s.undo();
           return;
@@ -241,6 +246,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <button type="button" onClick={() => run('export')} title="Export as .skipwire.json" disabled={!hasNodes}>
             Export
           </button>
+          <button type="button" onClick={() => run('export-code')} title="Export code: TypeScript, tfjs model files, PyTorch, ONNX (Shift+Ctrl/Cmd+E in the desktop app)" disabled={!hasNodes} data-testid="export-code">
+            Export code…
+          </button>
           <button type="button" onClick={() => run('save')} title="Save into the project store (the first save creates a project)">
             Save
           </button>
@@ -289,6 +297,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         {showInspector && <Inspector />}
       </main>
       {gallery && <Gallery onClose={() => setGallery(false)} />}
+      {exportCode && <ExportDialog host={host} onClose={() => setExportCode(false)} />}
       <RunsDock host={host} />
     </>
   );

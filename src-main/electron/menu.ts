@@ -19,6 +19,7 @@ export function buildMenu(send: (command: MenuCommand) => void, isMac: boolean):
         { type: 'separator' },
         cmd('Import…', 'import', 'CmdOrCtrl+I'),
         cmd('Export…', 'export', 'CmdOrCtrl+E'),
+        cmd('Export code…', 'export-code', 'CmdOrCtrl+Shift+E'),
         ...(isMac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
       ],
     },

@@ -9,6 +9,7 @@ export const MenuCommand = z.enum([
   'save-version',
   'import',
   'export',
+  'export-code',
   'undo',
   'redo',
   'zoom-in',
