@@ -49,7 +49,7 @@ export function DepthChart({ runId, height = 180 }: { runId: string; height?: nu
           { ...axis, size: 50, values: (_u, splits) => splits.map((v) => formatNorm(v)) },
         ],
         series: [
-          { label: 'layer', value: (_u, v) => `${v} · ${idAt(v)}` },
+          { label: 'layer', value: (_u, v) => (v === null || v === undefined ? '—' : `${v} · ${idAt(v)}`) },
           { label: `first probe`, stroke: muted, width: 1.25, dash: [4, 3], spanGaps: true, points: { show: true, size: 4, stroke: muted, fill: muted }, value: (_u, v) => formatNorm(v) },
           { label: `latest probe`, stroke: LATEST, width: 2, spanGaps: true, points: { show: true, size: 5, stroke: LATEST, fill: LATEST }, value: (_u, v) => formatNorm(v) },
         ],

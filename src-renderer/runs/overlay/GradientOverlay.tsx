@@ -8,13 +8,16 @@ import { allGradNorms } from './probe-model.js';
 import './overlay.css';
 
 const STOPS = 12;
+/** The colour scale spans the gradient norms of this many latest probes. */
+const SCALE_WINDOW = 10;
 const GRADIENT = `linear-gradient(to right, ${Array.from({ length: STOPS }, (_, i) => ramp(RAMP_START + ((1 - RAMP_START) * i) / (STOPS - 1))).join(', ')})`;
 
 /**
  * The gradient-flow overlay of the focused run: computes the canvas's tints from its latest probe
- * (the colour scale spans every gradient norm of the run so far, so a colour means the same
- * value from one probe to the next) and shows the legend with the on/off switch. Mounted once,
- * in the canvas.
+ * and shows the legend with the on/off switch. The colour scale spans the gradient norms of the
+ * last SCALE_WINDOW probes: steady enough that a colour means about the same value from one probe
+ * to the next, narrow enough that the early steps' large gradients do not wash out the picture
+ * later in training. Mounted once, in the canvas.
  */
 export function GradientOverlay() {
   const runId = useRunFocus((s) => s.focusedRunId);
@@ -24,7 +27,7 @@ export function GradientOverlay() {
   const doc = useEditor((s) => s.doc);
   const history = probes?.history;
   const latest = history === undefined ? undefined : history[history.length - 1];
-  const domain = useMemo(() => (history === undefined ? null : logDomain(allGradNorms(history))), [history]);
+  const domain = useMemo(() => (history === undefined ? null : logDomain(allGradNorms(history.slice(-SCALE_WINDOW)))), [history]);
 
   useEffect(() => {
     setOverlayView(on && latest !== undefined ? overlayView(doc, latest, domain) : null);
