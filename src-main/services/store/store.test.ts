@@ -87,7 +87,65 @@ const V1_DDL = `
   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL CHECK (json_valid(value))) STRICT;
 `;
 
+/** The version-2 DDL (runs, metrics, checkpoints) as released, frozen here. */
+const V2_DDL = `
+  CREATE TABLE runs (id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE, version_id TEXT NOT NULL REFERENCES versions (id) ON DELETE CASCADE, dataset TEXT NOT NULL, engine TEXT NOT NULL, hyperparameters TEXT NOT NULL CHECK (json_valid(hyperparameters)), status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'done', 'failed', 'canceled')), created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER, error TEXT) STRICT;
+  CREATE INDEX runs_by_project ON runs (project_id, created_at);
+  CREATE TABLE metrics (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, name TEXT NOT NULL, step INTEGER NOT NULL CHECK (step >= 0), epoch INTEGER NOT NULL CHECK (epoch >= 0), value REAL, PRIMARY KEY (run_id, name, step)) STRICT, WITHOUT ROWID;
+  CREATE TABLE checkpoints (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, epoch INTEGER NOT NULL CHECK (epoch >= 0), created_at INTEGER NOT NULL, weights BLOB NOT NULL, PRIMARY KEY (run_id, epoch)) STRICT;
+`;
+
 describe('migrations', () => {
+  it('migrates a version-2 fixture store: its runs, metrics and checkpoints stay, with no label, group or samples', () => {
+    const path = join(dir, DB_FILE);
+    const raw = new Database(path);
+    raw.exec(V1_DDL);
+    raw.exec(V2_DDL);
+    const doc = chainDocument(2, 'v2');
+    raw.prepare('INSERT INTO projects VALUES (?, ?, ?, ?, NULL)').run('p1', 'Runs project', 1000, 2000);
+    raw.prepare('INSERT INTO working_copies VALUES (?, ?, ?, ?)').run('p1', 1, 2000, JSON.stringify(doc));
+    raw.prepare('INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?)').run('v1', 'p1', 1, 'first', 'b'.repeat(64), 1500, JSON.stringify(doc));
+    raw.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run('r1', 'p1', 'v1', 'fashion-mnist', 'wasm', '{"epochs":2}', 'running', 1600, 1601, null, null);
+    raw.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run('r2', 'p1', 'v1', 'synthetic', 'cpu', '{"epochs":1}', 'queued', 1700, null, null, null);
+    raw.prepare('INSERT INTO metrics VALUES (?, ?, ?, ?, ?)').run('r1', 'epoch/train_loss', 10, 1, 0.5);
+    raw.prepare('INSERT INTO checkpoints VALUES (?, ?, ?, ?)').run('r1', 1, 1650, Buffer.from([9, 9]));
+    raw.pragma('user_version = 2');
+    raw.close();
+
+    const s = openStore();
+    expect(s.migrationsApplied).toEqual([3]);
+    expect(s.getRun('r1')).toMatchObject({ status: 'running', engine: 'wasm', hyperparameters: { epochs: 2 }, label: null, group: null });
+    expect(s.listRunsByStatus(['running', 'paused']).map((r) => [r.id, r.owner])).toEqual([['r1', null]]);
+    expect(s.listRunsByStatus(['queued']).map((r) => r.id)).toEqual(['r2']);
+    expect(s.readMetrics('r1').points).toEqual([{ name: 'epoch/train_loss', step: 10, epoch: 1, value: 0.5 }]);
+    expect([...s.readCheckpoint('r1', 1)]).toEqual([9, 9]);
+    expect(s.readRunSamples('r1')).toBeNull();
+    // Version 3's columns work on the migrated rows.
+    expect(s.claimQueuedRun('r2', 'host:1')).toBe(true);
+    expect(s.claimQueuedRun('r2', 'host:2')).toBe(false);
+    expect(s.listRunsByStatus(['running']).map((r) => [r.id, r.owner])).toEqual([['r1', null], ['r2', 'host:1']]);
+    s.saveRunSamples('r1', [{ index: 0 }]);
+    expect(s.readRunSamples('r1')).toEqual([{ index: 0 }]);
+    expect(s.integrityCheck()).toEqual(['ok']);
+  });
+
+  it('keeps run labels and groups, lists runs by status and by group, oldest first', () => {
+    const s = openStore();
+    const p = s.createProject('p', chainDocument(1));
+    const v = s.versionFor(p.id, chainDocument(1), 'v');
+    const mk = (label: string, group: string | null, status: 'queued' | 'done') => s.createRun({ projectId: p.id, versionId: v.id, dataset: 'd', engine: 'auto', hyperparameters: {}, status, label, group });
+    const a = mk('a', 'g', 'queued');
+    const b = mk('b', null, 'queued');
+    const c = mk('c', 'g', 'done');
+    expect(s.listRunsByGroup('g').map((r) => [r.label, r.group])).toEqual([['a', 'g'], ['c', 'g']]);
+    expect(s.listRunsByStatus(['queued']).map((r) => r.id)).toEqual([a.id, b.id]);
+    expect(s.listRunsByStatus([])).toEqual([]);
+    expect(s.updateRun(a.id, { status: 'running', engine: 'wasm', owner: 'h:1' })).toMatchObject({ engine: 'wasm', label: 'a' });
+    expect(s.listRunsByStatus(['running'])[0]?.owner).toBe('h:1');
+    expect(s.listRuns(p.id).map((r) => r.id)).toEqual([a.id, b.id, c.id]);
+    expect(() => s.readRunSamples('nope')).toThrow(/no run with id nope/);
+  });
+
   it('has one numbered migration per version, in order', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
   });
