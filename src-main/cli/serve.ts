@@ -22,7 +22,7 @@ export async function serve(o: ServeOptions, io: Io): Promise<BrowserHost> {
   const dispatcher = createBackend({ mode: 'browser', modeReason: o.reason, dataDir: resolveDataDir() });
   let host: BrowserHost;
   try {
-    host = await startBrowserHost({ dispatcher, staticDir, port: o.port });
+    host = await startBrowserHost({ dispatcher, staticDir, port: o.port, ownsBackend: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`port ${o.port} on 127.0.0.1 is in use: pick another with --port, or 0 for any`);
@@ -38,8 +38,16 @@ export async function serve(o: ServeOptions, io: Io): Promise<BrowserHost> {
     io.out(`    ${host.url}`);
     io.out(opened ? 'Opened it in your browser.' : willOpen ? 'Could not open a browser; copy the address above.' : 'Press Ctrl+C to stop.');
   }
+  // Stopping closes the back end too: training workers stop (the run is marked interrupted, its
+  // finished epochs kept), queued runs stay queued for the next start, the store is closed.
   const stop = (): void => {
-    void host.close().then(() => process.exit(0));
+    void host.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        io.err(`skipwire: stopping: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

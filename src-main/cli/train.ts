@@ -21,7 +21,7 @@ import { inferShapes } from '../../src-shared/graph/infer.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
 import { parseDatasetSpec } from '../services/datasets/spec.js';
 import { resolveDataDir } from '../services/paths.js';
-import { createBackend } from '../services/registry.js';
+import { closeBackend, createBackend } from '../services/registry.js';
 import { CliError, processIo } from './output.js';
 import type { Io } from './output.js';
 
@@ -302,6 +302,7 @@ export async function train(file: string, f: TrainFlags, io: Io, env: TrainEnv =
   } finally {
     signals.off('SIGINT', onSigint);
     stop();
+    await closeBackend(d);
   }
 }
 

@@ -10,7 +10,7 @@ import {
   shellService,
 } from '../../src-shared/api/index.js';
 import type { BridgeReply } from '../../src-shared/api/bridge.js';
-import { createBackend } from '../services/registry.js';
+import { closeBackend, createBackend } from '../services/registry.js';
 import { resolveDataDir } from '../services/paths.js';
 import { createDialogService } from './dialogs.js';
 import { buildMenu } from './menu.js';
@@ -52,6 +52,17 @@ function startApp(): void {
     electronVersion: process.versions.electron ?? null,
   });
   backend.provide(dialogService, createDialogService(() => mainWindow));
+  // Quitting waits for the back end: training workers stop (a run is marked interrupted, its
+  // finished epochs kept), queued runs stay queued for the next start, the store closes.
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void closeBackend(backend).finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 
   // Deny every permission (camera, notifications, …) and add a CSP to every response.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { ClientFrame, ContractError, MAX_FRAME_BYTES } from '../../src-shared/api/index.js';
 import type { Dispatcher, ServerFrame } from '../../src-shared/api/index.js';
+import { closeBackend } from '../services/registry.js';
 import { allowedHosts, allowedOrigins, cookieName, newToken, presentedTokens, tokensEqual } from './auth.js';
 import { resolveStatic, sendFile } from './static.js';
 
@@ -17,6 +18,8 @@ export interface BrowserHostOptions {
   port?: number;
   /** Fixed token (tests); a random one per start otherwise. */
   token?: string;
+  /** The host owns the back end: close() also shuts it down (training workers stopped, store closed). */
+  ownsBackend?: boolean;
 }
 
 export interface BrowserHost {
@@ -234,6 +237,7 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      if (o.ownsBackend === true) await closeBackend(o.dispatcher);
     },
   };
 }

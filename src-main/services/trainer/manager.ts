@@ -55,6 +55,8 @@ export interface TrainerOptions extends PreflightOptions {
   readonly progressMs?: number;
   /** After cancel, how long a worker may take to stop before it is terminated (ms). */
   readonly cancelGraceMs?: number;
+  /** At shutdown (close), how long a worker may take to stop before it is terminated (ms; default 10 s). */
+  readonly closeGraceMs?: number;
   /** Sees each run's worker (tests kill one to check crash handling). */
   readonly onWorker?: (runId: string, worker: Worker) => void;
   readonly now?: () => number;
@@ -127,6 +129,8 @@ interface Run {
   settled: Promise<RunStatus>;
   settle: (s: RunStatus) => void;
   cancelTimer: NodeJS.Timeout | null;
+  /** Stopped because the host shuts down: ends failed with INTERRUPTED, not canceled. */
+  interrupted: boolean;
 }
 
 const TERMINAL: ReadonlySet<RunStatus> = new Set(['done', 'failed', 'canceled']);
@@ -372,10 +376,14 @@ export class Trainer {
     void this.startStored(store, next)
       .then(
         () => {
-          if (slot.canceled) this.cancel(id);
+          // Canceled while starting; at shutdown close() interrupts it with the other live runs.
+          if (slot.canceled && !this.closed) this.cancel(id);
         },
         (err: unknown) => {
-          if (slot.canceled) {
+          if (this.closed) {
+            // Shutting down before it started: it stays queued for the next start.
+            this.persistById(id, (s) => s.updateRun(id, { status: 'queued', owner: null }));
+          } else if (slot.canceled) {
             this.persistById(id, (s) => s.updateRun(id, { status: 'canceled', finishedAt: this.now() }));
             this.emit('status', { runId: id, status: 'canceled' });
           } else {
@@ -552,6 +560,7 @@ export class Trainer {
       settled,
       settle,
       cancelTimer: null,
+      interrupted: false,
     };
     // The worker's console goes to stderr: stdout may be a stream of JSON lines (skipwire train --json).
     const worker = new Worker(path, { stdout: true, stderr: false });
@@ -762,6 +771,10 @@ export class Trainer {
   /** Ends a run once: saves what is pending, records the status, stops the worker, tells everyone. */
   private finish(run: Run, status: 'done' | 'failed' | 'canceled', error: string | null): void {
     if (TERMINAL.has(run.status)) return;
+    if (run.interrupted && status === 'canceled') {
+      status = 'failed';
+      error = INTERRUPTED;
+    }
     const last = run.checkpoints.reduce((m, c) => Math.max(m, c.epoch), 0);
     const kept = status === 'done' ? '' : last > 0 ? ` — kept: epochs 1–${last} and the checkpoint of epoch ${last}` : ' — no epoch had finished';
     run.status = status;
@@ -863,7 +876,12 @@ export class Trainer {
     return run.settled;
   }
 
-  /** Cancels every run and waits for them (the host is shutting down). */
+  /**
+   * The host is shutting down: no queued run starts any more (they stay queued for the next
+   * start), and every run training here stops after its current batch — it ends failed with
+   * INTERRUPTED, its finished epochs and checkpoints kept — or, past `closeGraceMs`, its worker is
+   * terminated. Resolves when no worker of this Trainer is left.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const starting = this.starting;
@@ -872,8 +890,19 @@ export class Trainer {
       await starting.done;
     }
     const live = [...this.runs.values()].filter((r) => r.worker !== null && !TERMINAL.has(r.status));
-    for (const r of live) this.cancel(r.id);
+    const exits: Promise<void>[] = [];
+    for (const r of live) {
+      const w = r.worker;
+      if (w === null) continue;
+      exits.push(new Promise<void>((resolve) => (w.threadId === -1 ? resolve() : w.once('exit', () => resolve()))));
+      r.interrupted = true;
+      w.postMessage({ type: 'cancel' });
+      const timer = setTimeout(() => this.finish(r, 'failed', INTERRUPTED), this.o.closeGraceMs ?? 10_000);
+      timer.unref();
+      void r.settled.then(() => clearTimeout(timer));
+    }
     await Promise.all(live.map((r) => r.settled));
+    await Promise.all(exits);
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
   }

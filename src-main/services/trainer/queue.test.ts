@@ -147,7 +147,7 @@ describe('the run queue', () => {
     store.close();
   }, 90_000);
 
-  it('close() stops every worker: the running run is canceled (epochs kept), queued runs stay queued for the next start', async () => {
+  it('close() stops every worker: the running run ends interrupted (epochs kept), queued runs stay queued for the next start', async () => {
     const store = Store.open(`${dir}/c`);
     const project = store.createProject('close', tinyNet());
     const workers: Worker[] = [];
@@ -169,7 +169,7 @@ describe('the run queue', () => {
     expect(workers).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 100));
     expect(exited).toEqual(workers.map((w) => w.threadId));
-    expect(store.getRun(long.runId).status).toBe('canceled');
+    expect(store.getRun(long.runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted: Skipwire stopped while this run was training/) });
     expect(store.getRun(waiting.runId).status).toBe('queued');
     await expect(t.enqueue({ projectId: project.id, document: tinyNet(), dataset: data, hyper })).rejects.toThrow(/shutting down/);
     store.close();
