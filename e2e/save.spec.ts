@@ -1,10 +1,24 @@
-import { expect, test } from './app.js';
+import type { ChildProcess } from 'node:child_process';
+import { expect, launch, test } from './app.js';
+import type { RunningApp } from './app.js';
 
-test('Save creates a project in the store, a second save updates it, Save version freezes a version', async ({ page, app, request }) => {
+// Its own app and data folder: the project it saves does not change what other specs see at start.
+let own: { app: RunningApp; child: ChildProcess };
+test.beforeAll(async () => {
+  own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+});
+test.afterAll(() => {
+  own.child.kill('SIGTERM');
+});
+
+test('Save creates a project in the store, a second save updates it, Save version asks for a message and freezes a version', async ({ page, request }) => {
+  const app = own.app;
   await page.goto(app.url);
   await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await expect(page.getByTestId('autosave-status')).toHaveText('Not in a project — Save to keep it');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('Saved as a new project');
+  await expect(page.getByTestId('notice')).toContainText('Saved as a new project');
+  await expect(page.getByTestId('autosave-status')).toHaveText('Saved');
   const auth = { Authorization: `Bearer ${app.token}` };
   const list = async (): Promise<{ id: string; revision: number }[]> => {
     const r = await request.post(`${app.origin}/api/projects/list`, { headers: auth, data: {} });
@@ -17,7 +31,18 @@ test('Save creates a project in the store, a second save updates it, Save versio
   await expect.poll(async () => (await list())[0]?.revision).toBeGreaterThan(before);
   expect(await list()).toHaveLength(1);
   await page.getByRole('button', { name: 'Save version' }).click();
-  await expect(page.getByRole('status')).toContainText('Saved version 1');
+  await expect(page.getByTestId('save-version-dialog')).toBeVisible();
+  await page.getByTestId('save-version-message').fill('first try');
+  await page.getByTestId('save-version-confirm').click();
+  await expect(page.getByTestId('notice')).toContainText('Saved version 1 — first try');
   const v = await request.post(`${app.origin}/api/projects/versions`, { headers: auth, data: { id: p?.id } });
-  expect(((await v.json()) as { value: { versions: unknown[] } }).value.versions).toHaveLength(1);
+  const versions = ((await v.json()) as { value: { versions: { message: string }[] } }).value.versions;
+  expect(versions).toHaveLength(1);
+  expect(versions[0]?.message).toBe('first try');
+  // Cancelling the prompt saves nothing.
+  await page.getByRole('button', { name: 'Save version' }).click();
+  await page.getByTestId('save-version-message').press('Escape');
+  await expect(page.getByTestId('save-version-dialog')).toBeHidden();
+  const again = await request.post(`${app.origin}/api/projects/versions`, { headers: auth, data: { id: p?.id } });
+  expect(((await again.json()) as { value: { versions: unknown[] } }).value.versions).toHaveLength(1);
 });

@@ -233,3 +233,19 @@ describe('Autosaver', () => {
     expect(calls[0]?.base).toBe(3);
   });
 });
+
+describe('Autosaver.refused', () => {
+  it('turns a refused write made elsewhere into the same conflict (no timer, keep mine writes the latest network)', async () => {
+    const { a, clock, calls } = setup();
+    a.attach({ projectId: 'p', revision: 1 });
+    a.edit('mine');
+    a.refused(4);
+    expect(a.status).toEqual({ kind: 'conflict', theirRevision: 4, myRevision: 1 });
+    clock.advance(5000);
+    expect(calls).toHaveLength(0);
+    const kept = a.overwrite();
+    expect(calls[0]).toMatchObject({ doc: 'mine', base: 4 });
+    calls[0]?.resolve({ saved: true, revision: 5 });
+    expect(await kept).toBe(true);
+  });
+});

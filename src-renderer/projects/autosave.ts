@@ -153,6 +153,16 @@ export class Autosaver<D> {
     return this.flush();
   }
 
+  /** A write of this window's made elsewhere (restoring a version) was refused: the same conflict as a refused save. */
+  refused(theirRevision: number): void {
+    if (this.target === undefined) return;
+    this.stopTimer();
+    this.due = false;
+    this.dirty = true;
+    this.conflict = { theirRevision };
+    this.setStatus({ kind: 'conflict', theirRevision, myRevision: this.target.revision });
+  }
+
   /** Stops the timer (leaving the window): nothing more is scheduled. */
   dispose(): void {
     this.epoch++;

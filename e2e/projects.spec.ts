@@ -1,0 +1,255 @@
+import type { ChildProcess } from 'node:child_process';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, launch, test } from './app.js';
+import type { RunningApp } from './app.js';
+import { dragLayer } from './editor-helpers.js';
+
+/**
+ * Projects, autosave, versions and conflicts, as a person uses them. This file starts its own app
+ * with its own data folder (the projects it leaves do not change what other specs see at start).
+ */
+let own: { app: RunningApp; child: ChildProcess };
+test.beforeAll(async () => {
+  own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+});
+test.afterAll(() => {
+  own.child.kill('SIGTERM');
+});
+
+interface Summary {
+  id: string;
+  name: string;
+  revision: number;
+}
+
+async function api<T>(request: APIRequestContext, method: string, data: object): Promise<T> {
+  const r = await request.post(`${own.app.origin}/api/projects/${method}`, { headers: { Authorization: `Bearer ${own.app.token}` }, data });
+  expect(r.ok(), `${method}: ${await r.text()}`).toBe(true);
+  return ((await r.json()) as { value: T }).value;
+}
+
+const layers = (page: Page) => page.locator('.react-flow__node');
+const status = (page: Page) => page.getByTestId('autosave-status');
+
+async function start(page: Page): Promise<void> {
+  await page.goto(own.app.url);
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+}
+
+/** Creates an empty project from the projects page and lands in its editor. */
+async function newProject(page: Page, name: string): Promise<void> {
+  // (At start the app may still be deciding whether to show the projects page: click until it is there.)
+  await expect(async () => {
+    if (!(await page.getByTestId('projects-page').isVisible())) await page.getByTestId('projects-toggle').click();
+    await expect(page.getByTestId('projects-page')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await page.getByTestId('new-project-name').fill(name);
+  await page.getByTestId('new-project').click();
+  await expect(page.getByTestId('empty-editor')).toBeVisible();
+  await expect(status(page)).toHaveText('Saved');
+}
+
+/** Adds a layer by dragging it from the palette, then waits for autosave. */
+async function addLayer(page: Page, kind: string, x: number, y: number): Promise<void> {
+  const before = await layers(page).count();
+  await dragLayer(page, kind, x, y);
+  await expect(layers(page)).toHaveCount(before + 1);
+  await expect(status(page)).toHaveText('Saved');
+}
+
+async function workingCopyNodes(request: APIRequestContext, id: string): Promise<string[]> {
+  const r = await api<{ document: { nodes: Record<string, { kind: string }> } }>(request, 'open', { id });
+  return Object.values(r.document.nodes)
+    .map((n) => n.kind)
+    .sort();
+}
+
+test('a new network is in no project; a project is autosaved after each edit and reopens after a reload', async ({ page, request }) => {
+  await start(page);
+  await expect(page.getByTestId('empty-editor')).toBeVisible();
+  await expect(status(page)).toHaveText('Not in a project — Save to keep it');
+  await newProject(page, 'Alpha');
+  await dragLayer(page, 'Conv2D', 300, 200);
+  await expect(status(page)).toHaveText(/Unsaved changes|Saving…/);
+  await expect(status(page)).toHaveText('Saved');
+  await addLayer(page, 'ReLU', 300, 400);
+  const [alpha] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Alpha' })).projects;
+  expect(alpha?.name).toBe('Alpha');
+  expect(await workingCopyNodes(request, alpha?.id ?? '')).toEqual(['Conv2D', 'ReLU']);
+
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await expect(layers(page)).toHaveCount(2);
+  await expect(layers(page).filter({ hasText: 'Conv 2D' })).toHaveCount(1);
+  await expect(status(page)).toHaveText('Saved');
+
+  // New leaves the project: the next start shows the projects page (there are projects).
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(status(page)).toHaveText('Not in a project — Save to keep it');
+  await page.reload();
+  await expect(page.getByTestId('projects-page')).toBeVisible();
+  await expect(page.getByTestId('project-row').filter({ hasText: 'Alpha' })).toBeVisible();
+});
+
+test('save a version with a message, change, compare, restore the earlier graph', async ({ page, request }) => {
+  await start(page);
+  await newProject(page, 'Beta');
+  await addLayer(page, 'Conv2D', 300, 200);
+  await page.getByRole('button', { name: 'Save version', exact: true }).click();
+  await page.getByTestId('save-version-message').fill('one convolution');
+  await page.getByTestId('save-version-confirm').click();
+  await expect(page.getByTestId('notice')).toContainText('Saved version 1 — one convolution');
+
+  await addLayer(page, 'ReLU', 300, 400);
+  await addLayer(page, 'BatchNorm', 600, 300);
+  await page.getByTestId('history-toggle').click();
+  const panel = page.getByTestId('history-panel');
+  await expect(panel.getByTestId('version-1')).toContainText('one convolution');
+  await panel.getByTestId('history-save-version').click();
+  await page.getByTestId('save-version-message').fill('relu and batch norm');
+  await page.keyboard.press('Enter');
+  await expect(panel.getByTestId('version-2')).toContainText('relu and batch norm');
+  // Newest first.
+  await expect(panel.locator('.version-row').first()).toHaveAttribute('data-testid', 'version-2');
+
+  await panel.getByRole('checkbox', { name: 'Select version 1' }).check();
+  await panel.getByRole('checkbox', { name: 'Select version 2' }).check();
+  await panel.getByTestId('history-compare').click();
+  const diff = panel.getByTestId('diff-view');
+  await expect(diff).toContainText('version 1 → version 2');
+  await expect(diff).toContainText('Layers: 2 added');
+  await expect(diff.locator('.diff-added')).toHaveCount(2);
+  await expect(diff).toContainText('(ReLU)');
+  await expect(diff).toContainText('(BatchNorm)');
+  await page.screenshot({ path: 'docs/screenshot-history.png' });
+
+  await panel.getByTestId('restore-1').click();
+  await panel.getByTestId('restore-confirm-1').click();
+  await expect(page.getByTestId('notice')).toContainText('Restored version 1');
+  await expect(layers(page)).toHaveCount(1);
+  const [beta] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Beta' })).projects;
+  expect(await workingCopyNodes(request, beta?.id ?? '')).toEqual(['Conv2D']);
+  await page.reload();
+  await expect(layers(page)).toHaveCount(1);
+  await expect(status(page)).toHaveText('Saved');
+});
+
+test('the projects page: recent first, search, rename, duplicate, trash and restore, delete forever', async ({ page, request }) => {
+  await start(page);
+  await newProject(page, 'Zeta other');
+  await newProject(page, 'Gamma net');
+  await addLayer(page, 'Conv2D', 300, 200);
+  await page.getByTestId('projects-toggle').click();
+  const rows = page.getByTestId('project-row');
+  await expect(rows.first()).toContainText('Gamma net');
+  await expect(rows.first()).toContainText('open here');
+
+  await page.getByTestId('projects-search').fill('gamma');
+  await expect(rows).toHaveCount(1);
+  await page.getByTestId('projects-search').fill('no such project');
+  await expect(page.getByTestId('projects-empty')).toContainText('No project matches');
+  await page.getByTestId('projects-search').fill('');
+  await expect(rows.filter({ hasText: 'Zeta other' })).toHaveCount(1);
+  await expect(rows.nth(1)).toContainText('Zeta other');
+
+  const gamma = rows.filter({ hasText: 'Gamma net' });
+  await gamma.getByTestId('project-rename').click();
+  await page.getByTestId('rename-input').fill('Gamma renamed');
+  await page.getByTestId('rename-input').press('Enter');
+  await expect(rows.filter({ hasText: 'Gamma renamed' })).toHaveCount(1);
+
+  await rows.filter({ hasText: 'Gamma renamed' }).getByTestId('project-duplicate').click();
+  await expect(rows.filter({ hasText: 'Gamma renamed (copy)' })).toHaveCount(1);
+  await page.screenshot({ path: 'docs/screenshot-projects.png' });
+
+  // The copy opens with the same network.
+  await rows.filter({ hasText: 'Gamma renamed (copy)' }).getByTestId('project-open').click();
+  await expect(layers(page)).toHaveCount(1);
+  await page.getByTestId('projects-toggle').click();
+
+  await rows.filter({ hasText: 'Gamma renamed (copy)' }).getByTestId('project-trash').click();
+  await expect(rows.filter({ hasText: 'Gamma renamed (copy)' })).toHaveCount(0);
+  await page.getByTestId('trash-tab').click();
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByTestId('project-restore').click();
+  await expect(page.getByTestId('projects-empty')).toContainText('The trash is empty');
+  await page.getByRole('tab', { name: 'Projects' }).click();
+  await expect(rows.filter({ hasText: 'Gamma renamed (copy)' })).toHaveCount(1);
+
+  await rows.filter({ hasText: 'Gamma renamed (copy)' }).getByTestId('project-trash').click();
+  await page.getByTestId('trash-tab').click();
+  await rows.first().getByTestId('project-delete-forever').click();
+  await rows.first().getByTestId('delete-forever-confirm').click();
+  await expect(page.getByTestId('projects-empty')).toContainText('The trash is empty');
+  const all = (await api<{ projects: Summary[] }>(request, 'list', { includeTrashed: true })).projects.map((p) => p.name);
+  expect(all).toContain('Gamma renamed');
+  expect(all).not.toContain('Gamma renamed (copy)');
+});
+
+test('two windows on one project: the second writer sees the conflict, nothing is overwritten until it chooses', async ({ page, context, request }) => {
+  await start(page);
+  await newProject(page, 'Shared');
+  await addLayer(page, 'Conv2D', 300, 200);
+  const [shared] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Shared' })).projects;
+  const id = shared?.id ?? '';
+
+  // A second tab of the same browser reopens the same project.
+  const other = await context.newPage();
+  await other.bringToFront();
+  await start(other);
+  await expect(layers(other)).toHaveCount(1);
+  await expect(status(other)).toHaveText('Saved');
+
+  await page.bringToFront();
+  await addLayer(page, 'ReLU', 300, 400);
+  expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
+
+  await other.bringToFront();
+  await dragLayer(other, 'BatchNorm', 600, 300);
+  const banner = other.getByTestId('conflict-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('was saved in another window');
+  await expect(status(other)).toHaveText('Not saved: conflict');
+  // More edits here are not written either.
+  await dragLayer(other, 'Dropout', 120, 330);
+  await other.waitForTimeout(1500);
+  expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
+  await expect(layers(other)).toHaveCount(3);
+
+  // "Save mine as a new project" keeps both.
+  await banner.getByRole('button', { name: 'Save mine as a new project' }).click();
+  await expect(banner).toBeHidden();
+  await expect(status(other)).toHaveText('Saved');
+  const [mine] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Shared (mine)' })).projects;
+  expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['BatchNorm', 'Conv2D', 'Dropout']);
+  expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
+
+  // Back on the shared project in the second tab: conflict again, then "Load theirs" and "Keep mine".
+  await other.getByTestId('projects-toggle').click();
+  await other.getByTestId('project-row').filter({ hasText: /^Shared(?! \(mine\))/ }).getByTestId('project-open').click();
+  await expect(layers(other)).toHaveCount(2);
+  await page.bringToFront();
+  await addLayer(page, 'MaxPool', 600, 200);
+  await other.bringToFront();
+  await dragLayer(other, 'Dropout', 120, 330);
+  await expect(banner).toBeVisible();
+  await banner.getByRole('button', { name: 'Load theirs' }).click();
+  await expect(banner).toBeHidden();
+  await expect(layers(other)).toHaveCount(3);
+  expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'MaxPool', 'ReLU']);
+
+  const opened = await api<{ document: { nodes: Record<string, { id: string; kind: string }> } }>(request, 'open', { id });
+  const pool = Object.values(opened.document.nodes).find((n) => n.kind === 'MaxPool')?.id ?? '';
+  await page.bringToFront();
+  await page.locator(`.react-flow__node[data-id="${pool}"] .ln-kind`).click();
+  await page.keyboard.press('Delete');
+  await expect(layers(page)).toHaveCount(2);
+  await expect(status(page)).toHaveText('Saved');
+  await other.bringToFront();
+  await dragLayer(other, 'Dropout', 120, 330);
+  await expect(banner).toBeVisible();
+  await banner.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(banner).toBeHidden();
+  await expect(status(other)).toHaveText('Saved');
+  expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'Dropout', 'MaxPool', 'ReLU']);
+});

@@ -1,0 +1,282 @@
+import type { Clients } from '../../src-shared/api/index.js';
+import type { GraphDocument } from '../../src-shared/graph/document.js';
+import { migrateDocument } from '../../src-shared/graph/migrations.js';
+import { saveProjectVersion, saveToProject } from '../editor/project-save.js';
+import type { SaveOutcome, SaveTarget } from '../editor/project-save.js';
+import type { EditorStore } from '../editor/store.js';
+import { useProject } from '../state/project-store.js';
+import { Autosaver } from './autosave.js';
+import type { AutosaveDeps, AutosaveStatus } from './autosave.js';
+import { rememberProject } from './last-project.js';
+
+export type Notify = (level: 'info' | 'warning' | 'error', message: string) => void;
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The window's project session: which project the editor's network belongs to, its autosave, and
+ * the moves between projects (open, create, save, save version, restore a version, resolve a
+ * conflict). It keeps `useProject` (current project, revision, name, autosave status) in step and
+ * remembers the open project for the next start.
+ *
+ * A document loaded into the editor by anything else (New, Open file, a template) leaves the
+ * project: that network is in no project until it is saved.
+ */
+export class ProjectSession {
+  readonly autosaver: Autosaver<GraphDocument>;
+  /** Set while the session itself loads a document into the editor. */
+  private ownLoad = false;
+  /** The next foreign load (the template gallery's) becomes a new project; then this is called. */
+  private createOnLoad: (() => void) | null = null;
+  private offs: (() => void)[] = [];
+
+  constructor(
+    private readonly api: Clients,
+    private readonly editor: EditorStore,
+    private readonly notify: Notify,
+    deps: Pick<AutosaveDeps<GraphDocument>, 'schedule' | 'now'> = {
+      schedule: (fn, ms) => {
+        const t = setTimeout(fn, ms);
+        return () => clearTimeout(t);
+      },
+      now: () => Date.now(),
+    },
+  ) {
+    this.autosaver = new Autosaver<GraphDocument>({
+      ...deps,
+      save: async (id, doc, baseRevision) => {
+        const r = await this.api.projects.saveWorkingCopy({ id, document: doc, baseRevision });
+        return r.saved ? { saved: true, revision: r.revision } : { saved: false, currentRevision: r.currentRevision };
+      },
+      onStatus: (s) => useProject.getState().setAutosave(s),
+      onSaved: (t) => useProject.getState().setCurrent(t),
+    });
+  }
+
+  /** Starts listening to the editor and the project store; returns the stop function. */
+  start(): () => void {
+    this.offs.push(
+      this.editor.getState().onChange((doc, _diff, source) => {
+        if (source !== 'load') {
+          this.autosaver.edit(doc);
+          return;
+        }
+        if (this.ownLoad) return;
+        const created = this.createOnLoad;
+        if (created !== null) {
+          this.createOnLoad = null;
+          void this.createFrom(doc).then((ok) => ok && created());
+          return;
+        }
+        this.leave();
+      }),
+      // Someone else moved the current project (App's New/Open set it to none; training may read it).
+      useProject.subscribe((s) => {
+        const mine = this.autosaver.attached;
+        if (s.current?.projectId !== mine?.projectId) this.attach(s.current);
+        else if (s.current !== undefined && mine !== undefined && s.current.revision !== mine.revision) this.autosaver.setRevision(s.current.revision);
+      }),
+    );
+    return () => {
+      for (const off of this.offs.splice(0)) off();
+      this.autosaver.dispose();
+    };
+  }
+
+  get current(): SaveTarget | undefined {
+    return this.autosaver.attached;
+  }
+
+  /** The network leaves its project (it stays in the editor, unsaved). */
+  leave(): void {
+    if (this.autosaver.attached === undefined) return;
+    this.attach(undefined);
+  }
+
+  /** Opens a project: its working copy goes into the editor. False (with the reason told) when it cannot. */
+  async open(id: string): Promise<boolean> {
+    if (this.autosaver.attached !== undefined && this.autosaver.attached.projectId !== id && this.autosaver.status.kind === 'conflict') {
+      this.notify('warning', 'This window has unsaved changes in conflict: choose Load theirs, Keep mine or Save mine as a new project first.');
+      return false;
+    }
+    if (this.autosaver.attached !== undefined && this.autosaver.attached.projectId !== id && this.autosaver.isDirty) await this.autosaver.flush();
+    let reply;
+    try {
+      reply = await this.api.projects.open({ id });
+    } catch (e) {
+      this.notify('error', `Could not open the project: ${errorText(e)}`);
+      return false;
+    }
+    const m = migrateDocument(reply.document);
+    if (!m.ok) {
+      this.notify('error', `Project “${reply.project.name}” cannot be opened: ${m.error.message}`);
+      return false;
+    }
+    this.load(m.doc);
+    this.attach({ projectId: reply.project.id, revision: reply.project.revision }, reply.project.name, reply.project.updatedAt);
+    return true;
+  }
+
+  /** A new empty project, opened. */
+  async createEmpty(name: string): Promise<boolean> {
+    try {
+      const p = await this.api.projects.create({ name });
+      return await this.open(p.id);
+    } catch (e) {
+      this.notify('error', `Could not create the project: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  /** The next network the template gallery loads becomes a new project (cancelled by `cancelCreateOnLoad`). */
+  createOnNextLoad(onCreated: () => void): void {
+    this.createOnLoad = onCreated;
+  }
+
+  cancelCreateOnLoad(): void {
+    this.createOnLoad = null;
+  }
+
+  /** Toolbar Save: writes the working copy now (the first save of a network creates its project). */
+  async save(): Promise<SaveOutcome> {
+    const doc = this.editor.getState().doc;
+    const t = this.autosaver.attached;
+    if (t === undefined) {
+      const r = await saveToProject(this.api, doc, undefined);
+      if (r.ok) this.attach(r.target, doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name, Date.now());
+      return r;
+    }
+    if (this.autosaver.status.kind === 'conflict') return { ok: false, target: t, message: conflictMessage() };
+    this.autosaver.edit(doc);
+    const ok = await this.autosaver.flush();
+    const now = this.autosaver.attached ?? t;
+    if (ok) return { ok: true, created: false, target: now, message: `Saved “${useProject.getState().name ?? doc.meta.name}”.` };
+    const s = this.statusNow();
+    return { ok: false, target: now, message: s.kind === 'conflict' ? conflictMessage() : `Not saved: ${s.kind === 'error' ? s.message : 'the save did not finish'} (your network is still here).` };
+  }
+
+  /** Save version: the working copy is saved, then frozen as an immutable version with this message. */
+  async saveVersion(message: string): Promise<SaveOutcome> {
+    const t = this.autosaver.attached;
+    if (t === undefined) {
+      const doc = this.editor.getState().doc;
+      const r = await saveProjectVersion(this.api, doc, undefined, message);
+      if (r.ok) this.attach(r.target, doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name, Date.now());
+      return r;
+    }
+    const saved = await this.save();
+    if (!saved.ok) return saved;
+    const v = await this.api.projects.saveVersion({ id: saved.target.projectId, message });
+    return { ...saved, message: `Saved version ${v.number}${message === '' ? '' : ` — ${message}`}.` };
+  }
+
+  /**
+   * Makes a version the working copy and loads it. Unsaved edits are saved first (so the working
+   * copy they replace is kept as a revision); refused when someone else saved since.
+   */
+  async restoreVersion(versionId: string, label: string): Promise<boolean> {
+    const t = this.autosaver.attached;
+    if (t === undefined) return false;
+    if (!(await this.autosaver.flush())) {
+      this.notify('warning', `Not restored: ${this.autosaver.status.kind === 'conflict' ? 'resolve the conflict first' : 'the current network could not be saved first'}.`);
+      return false;
+    }
+    const base = this.autosaver.attached ?? t;
+    let r;
+    try {
+      r = await this.api.projects.restoreVersion({ id: base.projectId, versionId, baseRevision: base.revision });
+    } catch (e) {
+      this.notify('error', `Could not restore ${label}: ${errorText(e)}`);
+      return false;
+    }
+    if (!r.saved) {
+      this.autosaver.edit(this.editor.getState().doc);
+      this.autosaver.refused(r.currentRevision);
+      this.notify('warning', `Not restored: ${conflictMessage()}`);
+      return false;
+    }
+    const m = migrateDocument(r.document);
+    if (!m.ok) {
+      this.notify('error', `${label} cannot be loaded: ${m.error.message}`);
+      return false;
+    }
+    this.load(m.doc);
+    this.attach({ projectId: base.projectId, revision: r.revision }, useProject.getState().name, Date.now());
+    this.notify('info', `Restored ${label}; it is now the working copy.`);
+    return true;
+  }
+
+  /** Conflict: discard this window's changes and open the project as the other window saved it. */
+  async loadTheirs(): Promise<boolean> {
+    const t = this.autosaver.attached;
+    if (t === undefined) return false;
+    this.autosaver.attach(t);
+    return this.open(t.projectId);
+  }
+
+  /** Conflict: write this window's network over theirs (they chose nothing; the person here did). */
+  async keepMine(): Promise<boolean> {
+    this.autosaver.edit(this.editor.getState().doc);
+    const ok = await this.autosaver.overwrite();
+    if (ok) this.notify('info', 'Kept your network: it replaced the one saved in the other window.');
+    return ok;
+  }
+
+  /** Conflict: keep both — this window's network becomes a new project; theirs stays as it is. */
+  async saveMineAsNew(): Promise<boolean> {
+    const doc = this.editor.getState().doc;
+    const base = useProject.getState().name ?? (doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name);
+    const name = `${base.slice(0, 190)} (mine)`;
+    try {
+      const p = await this.api.projects.create({ name, document: doc });
+      this.attach({ projectId: p.id, revision: p.revision }, p.name, p.updatedAt);
+      this.notify('info', `Saved your network as a new project “${p.name}”; the other one is unchanged.`);
+      return true;
+    } catch (e) {
+      this.notify('error', `Could not save as a new project: ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  private async createFrom(doc: GraphDocument): Promise<boolean> {
+    const name = doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name;
+    try {
+      const p = await this.api.projects.create({ name, document: doc });
+      this.attach({ projectId: p.id, revision: p.revision }, p.name, p.updatedAt);
+      this.notify('info', `Created the project “${p.name}”.`);
+      return true;
+    } catch (e) {
+      this.attach(undefined);
+      this.notify('error', `Could not create the project (the network is open, unsaved): ${errorText(e)}`);
+      return false;
+    }
+  }
+
+  /** The autosave status now (a call, so no narrowing from before an await applies). */
+  private statusNow(): AutosaveStatus {
+    return this.autosaver.status;
+  }
+
+  private load(doc: GraphDocument): void {
+    this.ownLoad = true;
+    try {
+      this.editor.getState().load(doc);
+    } finally {
+      this.ownLoad = false;
+    }
+  }
+
+  private attach(target: SaveTarget | undefined, name?: string, savedAt: number | null = null): void {
+    this.autosaver.attach(target, savedAt);
+    const p = useProject.getState();
+    if (p.current?.projectId !== target?.projectId || p.current?.revision !== target?.revision) p.setCurrent(target);
+    if (target !== undefined && name !== undefined) p.setName(name);
+    rememberProject(target?.projectId);
+  }
+}
+
+function conflictMessage(): string {
+  return 'this project was saved in another window since this one loaded it. Nothing was overwritten: choose Load theirs, Keep mine or Save mine as a new project.';
+}
