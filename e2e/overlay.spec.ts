@@ -1,17 +1,8 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './app.js';
-import type { RunningApp } from './app.js';
 import { openEditor } from './editor-helpers.js';
 
 test.use({ viewport: { width: 1600, height: 900 } });
-
-/** Calls the contract over the browser host's HTTP API (the same dispatcher and schemas as the page's WebSocket). */
-async function api<T>(request: APIRequestContext, app: RunningApp, service: string, method: string, input: unknown): Promise<T> {
-  const r = await request.post(`${app.origin}/api/${service}/${method}`, { headers: { Authorization: `Bearer ${app.token}` }, data: input });
-  const body = (await r.json()) as { ok: boolean; value?: T; error?: { message: string } };
-  if (!body.ok) throw new Error(`${service}.${method}: ${body.error?.message ?? r.status()}`);
-  return body.value as T;
-}
 
 /** A tiny ResNet from the gallery, as a person makes one: 8×8 grey input, 4 classes, 4 base filters. */
 async function tinyResNet(page: Page, depth: number): Promise<void> {
@@ -30,42 +21,49 @@ async function tinyResNet(page: Page, depth: number): Promise<void> {
   await expect(page.getByTestId('error-count')).toHaveText(/ 0 errors/);
 }
 
-test('a training run tints the canvas by gradient norm live, badges the residual merges, and shows its health and evaluation', async ({ page, app, request }) => {
+/** Layer ids on the canvas of a kind. */
+async function idsOf(page: Page, kind: string): Promise<string[]> {
+  return page.locator(`.react-flow__node:has(.layer-node[data-kind="${kind}"])`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id ?? ''));
+}
+
+test('a training run tints the canvas by gradient norm live, badges the residual merges, and shows its health and evaluation', async ({ page, app }) => {
   test.setTimeout(240_000);
   await openEditor(page, app.url);
   await tinyResNet(page, 14);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('Saved');
-  const { projects } = await api<{ projects: { id: string }[] }>(request, app, 'projects', 'list', {});
-  const projectId = projects[0]?.id ?? '';
-  const { document } = await api<{ document: { nodes: Record<string, { kind: string }> } }>(request, app, 'projects', 'open', { id: projectId });
-  const convs = Object.entries(document.nodes)
-    .filter(([, n]) => n.kind === 'Conv2D')
-    .map(([id]) => id);
+  const convs = await idsOf(page, 'Conv2D');
+  const adds = await idsOf(page, 'Add');
   expect(convs.length).toBeGreaterThan(4);
+  expect(adds.length).toBeGreaterThan(2);
 
   // Nothing is tinted before a run.
   await expect(page.locator('.layer-node.grad-own')).toHaveCount(0);
   await expect(page.getByTestId('grad-legend')).toHaveCount(0);
 
-  // Start the run (the page focuses a run that starts while none is shown); a probe every 4 steps.
-  const started = await api<{ runId: string }>(request, app, 'training', 'start', {
-    projectId,
-    document,
-    dataset: { kind: 'synthetic', shape: [8, 8, 1], classes: 4, trainSize: 1600, testSize: 64, seed: 3 },
-    hyper: { epochs: 2, batchSize: 8, probeEvery: 4, validationFraction: 0, seed: 7, optimizer: 'adam' },
-  });
+  // Train from the Train panel on synthetic data, a probe every 4 steps.
+  await page.getByTestId('open-train').click();
+  const panel = page.getByTestId('train-panel');
+  await expect(panel.getByTestId('train-dataset').locator('option[value="synthetic"]')).toHaveCount(1);
+  await panel.getByTestId('train-dataset').selectOption('synthetic');
+  await panel.getByTestId('train-epochs').fill('2');
+  await panel.getByTestId('train-batchSize').fill('8');
+  await panel.getByTestId('train-limit').fill('1600');
+  await panel.getByTestId('train-probeEvery').fill('4');
+  await panel.getByTestId('train-seed').fill('7');
+  await panel.getByTestId('train-start').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toBeVisible({ timeout: 60_000 });
+
   const legend = page.getByTestId('grad-legend');
   await expect(legend).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('grad-step')).toHaveText(/step \d+/, { timeout: 60_000 });
   await expect(page.getByTestId('grad-min')).toHaveText(/\d/);
   await expect(page.getByTestId('grad-max')).toHaveText(/\d/);
 
-  // Every conv layer is filled with a colour; the ReLUs and Adds are outlined with one.
+  // Every conv layer is filled with a colour; the Adds are outlined with their branch's.
   const conv = page.locator(`.react-flow__node[data-id="${convs[1] ?? ''}"] .layer-node`);
   await expect(conv).toHaveClass(/grad-own/);
   await expect(page.locator('.layer-node.grad-own[data-kind="Conv2D"]')).toHaveCount(convs.length);
-  await expect(page.locator('.layer-node.grad-inherited[data-kind="Add"]').first()).toBeVisible();
+  await expect(page.locator('.layer-node.grad-inherited[data-kind="Add"]')).toHaveCount(adds.length);
   const colourOf = async (): Promise<string> => (await conv.getAttribute('data-grad')) ?? '';
   const stepOf = async (): Promise<string> => (await page.getByTestId('grad-step').textContent()) ?? '';
   // The tint follows the probes: a later probe, another colour.
@@ -77,10 +75,25 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   // Residual merges carry ‖F(x)‖/‖x‖.
   const badges = page.getByTestId('residual-badge');
   await expect(badges.first()).toHaveText(/^F\/x \d+(\.\d+)?$/);
-  expect(await badges.count()).toBe(Object.values(document.nodes).filter((n) => n.kind === 'Add').length);
+  await expect(badges).toHaveCount(adds.length);
   await expect(badges.first()).toHaveAttribute('title', /‖F\(x\)‖ \/ ‖x‖/);
 
+  // Health in the run view: the depth chart and the tables; a row selects its layer.
+  const health = view.getByTestId('run-health');
+  await expect(health.getByTestId('depth-chart')).toBeVisible();
+  await expect(health.getByTestId('depth-chart')).not.toHaveAttribute('data-points', '0');
+  const rows = health.getByTestId('residual-table').locator('tbody tr');
+  await expect(rows).toHaveCount(adds.length);
+  const add = (await rows.nth(1).getAttribute('data-node')) ?? '';
+  expect(adds).toContain(add);
+  await rows.nth(1).click();
+  await expect(page.locator(`.react-flow__node[data-id="${add}"] .layer-node`)).toHaveClass(/selected/);
+  await health.getByTestId('activation-table').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/b3-overlay-health.png' });
+
   // Stage 2 (its downsampling unit with the option-A shortcut, then an identity unit) in view for the README's picture.
+  await page.getByTestId('open-runs').click();
+  await expect(page.getByTestId('runs-dock')).toHaveCount(0);
   await page.getByRole('button', { name: 'Layers', exact: true }).click();
   await page.getByRole('button', { name: 'Inspector', exact: true }).click();
   await page.locator('[data-testid="block-frame"][data-group="stage2"] .frame-header').click();
@@ -97,30 +110,21 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await page.getByRole('button', { name: 'Layers', exact: true }).click();
   await page.getByRole('button', { name: 'Inspector', exact: true }).click();
 
-  // Health: the depth chart and the tables; a row selects its layer.
-  await page.getByTestId('insights-toggle').click();
-  await expect(page.getByTestId('depth-chart')).toBeVisible();
-  await expect(page.getByTestId('depth-chart')).not.toHaveAttribute('data-points', '0');
-  const rows = page.getByTestId('residual-table').locator('tbody tr');
-  await expect(rows.first()).toBeVisible();
-  const add = (await rows.first().getAttribute('data-node')) ?? '';
-  await rows.first().click();
-  await expect(page.locator(`.react-flow__node[data-id="${add}"] .layer-node`)).toHaveClass(/selected/);
-  await page.screenshot({ path: '/tmp/b3-overlay-health.png' });
-
   // After the run: the evaluation with its confusion matrix.
-  await expect
-    .poll(async () => (await api<{ run: { status: string } }>(request, app, 'training', 'get', { runId: started.runId })).run.status, { timeout: 180_000, intervals: [1000] })
-    .toBe('done');
-  await page.getByTestId('insights-evaluation-tab').click();
-  await expect(page.getByTestId('run-evaluation')).toHaveAttribute('data-state', 'ready');
-  await expect(page.getByTestId('confusion-cell')).toHaveCount(16);
-  await expect(page.getByTestId('eval-accuracy')).toContainText('%');
-  await page.getByTestId('confusion-cell').nth(1).hover();
-  await expect(page.getByTestId('confusion-hover')).toHaveText(/^true .+ predicted as .+: \d+/);
+  await page.getByTestId('open-runs').click();
+  await expect(view.getByTestId('run-status')).toHaveText('done', { timeout: 180_000 });
+  const evaluation = view.getByTestId('run-evaluation');
+  await expect(evaluation).toHaveAttribute('data-state', 'ready');
+  await expect(evaluation.getByTestId('confusion-cell')).toHaveCount(16);
+  await expect(evaluation.getByTestId('eval-accuracy')).toContainText('%');
+  await evaluation.getByTestId('confusion-cell').nth(1).hover();
+  await expect(evaluation.getByTestId('confusion-hover')).toHaveText(/^true .+ predicted as .+: \d+/);
+  await expect(evaluation.getByTestId('sample').first()).toBeVisible();
+  await evaluation.getByTestId('confusion-matrix').scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/tmp/b3-overlay-evaluation.png' });
 
-  // Off: no tint.
+  // Off: no tint, no badges.
   await page.getByTestId('grad-overlay-toggle').uncheck();
   await expect(page.locator('.layer-node.grad-own')).toHaveCount(0);
+  await expect(page.getByTestId('residual-badge')).toHaveCount(0);
 });

@@ -261,7 +261,7 @@ export function Canvas() {
         <Panel position="bottom-right">
           <Overview nodes={view.nodes} doc={doc} />
         </Panel>
-        <Panel position="top-right">
+        <Panel position="top-left">
           <GradientOverlay />
         </Panel>
       </ReactFlow>

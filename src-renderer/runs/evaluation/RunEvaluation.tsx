@@ -4,7 +4,6 @@ import { formatNorm } from '../overlay/color-scale.js';
 import { useRunHost } from '../overlay/run-host.js';
 import { cellTitle, className, confusionGrid, formatPercent, maskColor, topConfusions } from './evaluation-model.js';
 import { SampleGrid } from './SampleGrid.js';
-import type { SampleView } from './SampleGrid.js';
 import './evaluation.css';
 
 interface Loaded {
@@ -47,12 +46,6 @@ function useRunEvaluation(runId: string): Loaded | null {
   return state?.runId === runId ? state : null;
 }
 
-/** Samples, where the evaluation carries them (the trainer keeps up to 16 with the run). */
-function samplesOf(e: Evaluation): readonly SampleView[] {
-  const withSamples = e as Evaluation & { samples?: readonly SampleView[] };
-  return withSamples.samples ?? [];
-}
-
 /**
  * A run's evaluation on its test split (validation when the dataset has none): accuracy and loss,
  * per-class accuracy, the confusion matrix as a heat map with counts (hover: "true X predicted
@@ -84,7 +77,7 @@ function EvaluationView({ e }: { e: Evaluation }) {
   const unit = e.task === 'segmentation' ? 'pixels' : 'examples';
   const grid = useMemo(() => confusionGrid(e.confusion), [e.confusion]);
   const worst = topConfusions(grid);
-  const samples = samplesOf(e);
+  const samples = e.samples;
   const [hover, setHover] = useState<string | null>(null);
   const showCounts = grid.size <= 12;
   return (

@@ -1,17 +1,7 @@
 import { useEffect, useRef } from 'react';
+import type { SamplePrediction } from '../../../src-shared/api/services/training.js';
 import { className, imagePixels, maskPixels } from './evaluation-model.js';
 import type { Pixels } from './evaluation-model.js';
-
-/** One evaluated example as the trainer sends it (see the training contract's sample predictions). */
-export interface SampleView {
-  readonly index: number;
-  readonly image: { width: number; height: number; channels: 1 | 3; data: string };
-  readonly trueLabel: number | null;
-  readonly predictedLabel: number | null;
-  readonly confidence: number | null;
-  readonly trueMask?: { width: number; height: number; data: string } | undefined;
-  readonly predictedMask?: { width: number; height: number; data: string } | undefined;
-}
 
 const SIZE = 72;
 
@@ -36,7 +26,7 @@ function PixelCanvas({ pixels, label }: { pixels: Pixels | { error: string }; la
  * Sample predictions: each image with its true and predicted class (wrong ones marked, with the
  * model's confidence); for segmentation the image, the true mask and the predicted mask side by side.
  */
-export function SampleGrid({ samples, names }: { samples: readonly SampleView[]; names: readonly string[] }) {
+export function SampleGrid({ samples, names }: { samples: readonly SamplePrediction[]; names: readonly string[] }) {
   if (samples.length === 0) return null;
   const segmentation = samples.some((s) => s.trueMask !== undefined || s.predictedMask !== undefined);
   return (
