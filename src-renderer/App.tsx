@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../src-shared/api/index.js';
 import { emptyDocument } from '../src-shared/graph/document.js';
@@ -11,7 +11,6 @@ import { isTypingTarget, shortcutFor } from './editor/shortcuts.js';
 import type { ShortcutAction } from './editor/shortcuts.js';
 import type { EditorStore } from './editor/store.js';
 import type { Host } from './host/host.js';
-import { saveProjectVersion, saveToProject } from './editor/project-save.js';
 import { Inspector } from './inspector/Inspector.js';
 import { Palette } from './palette/Palette.js';
 import { ProblemsPanel } from './problems/ProblemsPanel.js';
@@ -19,6 +18,14 @@ import { useApp } from './state/app-store.js';
 import { useProject } from './state/project-store.js';
 import { RunsButtons, RunsDock } from './runs/RunsDock.js';
 import { Gallery } from './templates/Gallery.js';
+import { AutosaveBadge } from './projects/AutosaveBadge.js';
+import { ConflictBanner } from './projects/ConflictBanner.js';
+import { HistoryPanel } from './projects/HistoryPanel.js';
+import { ProjectsPage } from './projects/ProjectsPage.js';
+import { SaveVersionDialog } from './projects/SaveVersionDialog.js';
+import { lastProjectId, rememberProject } from './projects/last-project.js';
+import { ProjectSession } from './projects/session.js';
+import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
 
@@ -44,6 +51,41 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const [exportCode, setExportCode] = useState(false);
   const [showPalette, setShowPalette] = useState(true);
   const [showInspector, setShowInspector] = useState(true);
+  // Projects (src-renderer/projects): the session autosaves the open project; the view is the editor or the projects page.
+  const session = useMemo(() => new ProjectSession(host.api, editor, notify), [host, editor, notify]);
+  const [view, setView] = useState<'editor' | 'projects'>('editor');
+  const [showHistory, setShowHistory] = useState(false);
+  const [askVersion, setAskVersion] = useState(false);
+  const inProject = useProject((s) => s.current !== undefined);
+  const started = useRef(false);
+  useEffect(() => session.start(), [session]);
+  // At start: reopen the project open last time; with none, show the projects page when there are projects.
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    const showProjects = (): void => {
+      host.api.projects.list({}).then(
+        (r) => r.projects.length > 0 && setView('projects'),
+        () => undefined,
+      );
+    };
+    const last = lastProjectId();
+    if (last === undefined) showProjects();
+    else
+      void session.open(last).then((ok) => {
+        if (ok) return;
+        rememberProject(undefined);
+        showProjects();
+      });
+  }, [host, session]);
+  const reportSave = useCallback(
+    (job: Promise<SaveOutcome>) =>
+      job.then(
+        (r) => notify(r.ok ? 'info' : 'warning', r.message),
+        (e: unknown) => notify('error', `Could not save (your network is still here): ${e instanceof Error ? e.message : String(e)}`),
+      ),
+    [notify],
+  );
 
   // The editor's one-line messages (refused edits, file errors) go to the status bar.
   useEffect(
@@ -83,6 +125,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const run = useCallback(
     (command: Command): void => {
       const s = editor.getState();
+      if (command === 'new' || command === 'open' || command === 'import' || command === 'new-from-template') setView('editor');
       switch (command) {
         case 'new':
           useProject.getState().setCurrent(undefined);
@@ -139,22 +182,14 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           s.groupSelection();
           return;
         case 'save':
-        case 'save-version': {
-          const doc = s.doc;
-          const when = new Date().toLocaleString();
-          const job = command === 'save' ? saveToProject(host.api, doc, useProject.getState().current) : saveProjectVersion(host.api, doc, useProject.getState().current, `Saved ${when}`);
-          job.then(
-            (r) => {
-              useProject.getState().setCurrent(r.target);
-              notify(r.ok ? 'info' : 'warning', r.message);
-            },
-            (e: unknown) => notify('error', `Could not save (your network is still here): ${e instanceof Error ? e.message : String(e)}`),
-          );
+          void reportSave(session.save());
           return;
-        }
+        case 'save-version':
+          setAskVersion(true);
+          return;
       }
     },
-    [editor, flow, host, notify, readFile, showNetwork],
+    [editor, flow, host, notify, readFile, showNetwork, session, reportSave],
   );
 
   useEffect(() => host.on('shell', 'menu', ({ command }) => run(command)), [host, run]);
@@ -212,6 +247,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || isTypingTarget(e.target)) return;
       if (document.querySelector('.modal-backdrop') !== null) return;
+      if (document.querySelector('[data-projects-page]') !== null) return;
       const a = shortcutFor(e);
       if (a !== null && act(a)) e.preventDefault();
     };
@@ -226,9 +262,13 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <img src="./favicon.svg" alt="" width={22} height={22} />
           <span>Skipwire</span>
         </div>
+        <button type="button" className="view-toggle" aria-pressed={view === 'projects'} onClick={() => setView((v) => (v === 'projects' ? 'editor' : 'projects'))} title="All projects: open, create, rename, duplicate, trash" data-testid="projects-toggle">
+          Projects
+        </button>
         <div className="doc-title" data-testid="doc-title" title={name}>
           {name}
         </div>
+        <AutosaveBadge />
         <nav className="toolbar" aria-label="Document">
           <button type="button" onClick={() => run('new')} title="New empty network">
             New
@@ -251,8 +291,11 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <button type="button" onClick={() => run('save')} title="Save into the project store (the first save creates a project)">
             Save
           </button>
-          <button type="button" onClick={() => run('save-version')} title="Save, then freeze this network as an immutable version">
+          <button type="button" onClick={() => run('save-version')} title="Save, then freeze this network as an immutable version with a message">
             Save version
+          </button>
+          <button type="button" className="view-toggle" aria-pressed={showHistory} disabled={!inProject} onClick={() => setShowHistory((v) => !v)} title="Version history: compare and restore versions" data-testid="history-toggle">
+            History
           </button>
           <span className="sep" aria-hidden="true" />
           <button type="button" onClick={() => run('undo')} disabled={!canUndo} title="Undo (Ctrl/Cmd+Z)" aria-label="Undo">
@@ -286,16 +329,47 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           </button>
         </div>
       </header>
-      <main className={`workspace${showPalette ? '' : ' no-palette'}${showInspector ? '' : ' no-inspector'}`}>
-        {showPalette && <Palette />}
-        <div className="center">
-          <CostSummary />
-          <Canvas />
-          <ProblemsPanel />
-        </div>
-        {showInspector && <Inspector />}
-      </main>
-      {gallery && <Gallery onClose={() => setGallery(false)} />}
+      {view === 'projects' ? (
+        <ProjectsPage
+          host={host}
+          session={session}
+          notify={notify}
+          onOpened={() => setView('editor')}
+          onFromTemplate={() => {
+            session.createOnNextLoad(() => setView('editor'));
+            setGallery(true);
+          }}
+        />
+      ) : (
+        <main className={`workspace${showPalette ? '' : ' no-palette'}${showInspector ? '' : ' no-inspector'}`}>
+          {showPalette && <Palette />}
+          <div className="center">
+            <CostSummary />
+            <Canvas />
+            <ProblemsPanel />
+          </div>
+          {showInspector && <Inspector />}
+        </main>
+      )}
+      {gallery && (
+        <Gallery
+          onClose={() => {
+            session.cancelCreateOnLoad();
+            setGallery(false);
+          }}
+        />
+      )}
+      <ConflictBanner session={session} />
+      {showHistory && inProject && view === 'editor' && <HistoryPanel host={host} session={session} notify={notify} onClose={() => setShowHistory(false)} />}
+      {askVersion && (
+        <SaveVersionDialog
+          onClose={() => setAskVersion(false)}
+          onSave={(message) => {
+            setAskVersion(false);
+            void reportSave(session.saveVersion(message));
+          }}
+        />
+      )}
       {exportCode && <ExportDialog host={host} onClose={() => setExportCode(false)} />}
       <RunsDock host={host} />
     </>
