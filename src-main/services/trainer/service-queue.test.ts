@@ -27,7 +27,11 @@ function statusWatcher(d: ReturnType<typeof createBackend>) {
     if (f.service !== 'training' || f.event !== 'status') return;
     const s = StatusEvent.parse(f.payload);
     seen.push(s);
-    for (const w of [...waiters]) if (w.id === s.runId && w.status === s.status) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (w.id !== s.runId || w.status !== s.status) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   return {
     seen,
