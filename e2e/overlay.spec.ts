@@ -123,6 +123,20 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await evaluation.getByTestId('confusion-matrix').scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/tmp/b3-overlay-evaluation.png' });
 
+  // Reload: the finished run's probes come back from the store — tint, badges, depth chart, tables.
+  const runId = (await view.getAttribute('data-run-id')) ?? '';
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await expect(page.locator('.layer-node[data-kind="Conv2D"]').first()).toBeVisible();
+  await page.getByTestId('open-runs').click();
+  await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .run-row-main`).click();
+  await expect(page.getByTestId('run-view')).toBeVisible();
+  await expect(page.getByTestId('grad-step')).toHaveText(/step \d+/);
+  await expect(page.locator('.layer-node.grad-own[data-kind="Conv2D"]')).toHaveCount(convs.length);
+  await expect(page.getByTestId('residual-badge')).toHaveCount(adds.length);
+  await expect(page.getByTestId('run-health').getByTestId('depth-chart')).not.toHaveAttribute('data-points', '0');
+  await expect(page.getByTestId('run-health').getByTestId('residual-table').locator('tbody tr')).toHaveCount(adds.length);
+
   // Off: no tint, no badges.
   await page.getByTestId('grad-overlay-toggle').uncheck();
   await expect(page.locator('.layer-node.grad-own')).toHaveCount(0);
