@@ -107,6 +107,11 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   if (box === null || frame === null) throw new Error('no canvas');
   const bottom = Math.min(box.y + box.height, frame.y + frame.height + 24);
   await page.screenshot({ path: 'docs/screenshot-gradient-flow.png', clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y } });
+  // The same in the dark theme (looked at, not kept).
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: '/tmp/b3-overlay-dark.png', clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y } });
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await page.getByRole('button', { name: 'Layers', exact: true }).click();
   await page.getByRole('button', { name: 'Inspector', exact: true }).click();
 

@@ -1,10 +1,14 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { getId } from '../../../src-shared/graph/records.js';
+import { getLayer } from '../../../src-shared/layers/registry.js';
+import { useEditor } from '../../editor/context.js';
 import { useApp } from '../../state/app-store.js';
 import { formatNorm } from './color-scale.js';
 import { depthSeries, vanishingDecades } from './depth-series.js';
 import { useRunProbes } from './overlay-state.js';
+import { baseNodeId } from './probe-model.js';
 import './overlay.css';
 
 function cssVar(name: string, fallback: string): string {
@@ -18,14 +22,23 @@ const LATEST = '#35b779';
  * Gradient norm by depth (uPlot): x is the weighted layers in the graph's order (input left),
  * y the L2 norm of each one's gradient on a log scale; the latest probe, and faded behind it the
  * first one. A plain deep network's curve falls towards the input (vanishing gradients); a
- * residual network's stays level.
+ * residual network's stays level. Normalization layers (BN γ/β: gradients of another scale that
+ * zigzag the curve between convolutions) are left out unless asked for.
  */
 export function DepthChart({ runId, height = 180 }: { runId: string; height?: number }) {
   const probes = useRunProbes(runId);
   const theme = useApp((s) => s.theme);
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const series = useMemo(() => depthSeries(probes?.history ?? [], probes?.order ?? null), [probes?.history, probes?.order]);
+  const nodes = useEditor((s) => s.doc.nodes);
+  const [withNorm, setWithNorm] = useState(false);
+  const series = useMemo(() => {
+    const isNorm = (id: string): boolean => {
+      const n = getId(nodes, id) ?? getId(nodes, baseNodeId(id));
+      return n !== undefined && getLayer(n.kind)?.category === 'Normalization';
+    };
+    return depthSeries(probes?.history ?? [], probes?.order ?? null, withNorm ? undefined : (id) => !isNorm(id));
+  }, [probes?.history, probes?.order, nodes, withNorm]);
   const data = useMemo((): uPlot.AlignedData => [series.ids.map((_, i) => i + 1), [...series.first], [...series.latest]], [series]);
   const latestData = useRef({ data, series });
   latestData.current = { data, series };
@@ -45,7 +58,7 @@ export function DepthChart({ runId, height = 180 }: { runId: string; height?: nu
         cursor: { drag: { x: true, y: false } },
         scales: { x: { time: false }, y: { distr: 3 } },
         axes: [
-          { ...axis, label: 'depth (weighted layers, input → output)', labelFont: '11px system-ui, sans-serif', labelSize: 16, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] },
+          { ...axis, label: 'depth (layers with weights, input → output)', labelFont: '11px system-ui, sans-serif', labelSize: 16, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] },
           { ...axis, size: 50, values: (_u, splits) => splits.map((v) => formatNorm(v)) },
         ],
         series: [
@@ -82,6 +95,9 @@ export function DepthChart({ runId, height = 180 }: { runId: string; height?: nu
     <div className="depth-chart" data-testid="depth-chart" data-points={series.ids.length}>
       <div className="depth-chart-head">
         <span className="panel-title">Gradient norm by depth</span>
+        <label className="depth-norm muted" title="Also plot normalization layers (BatchNorm, GroupNorm: their γ/β gradients)">
+          <input type="checkbox" checked={withNorm} onChange={(e) => setWithNorm(e.target.checked)} data-testid="depth-with-norm" /> normalization layers
+        </label>
         <span className="muted">
           {series.firstStep === null ? '' : `first probe: step ${series.firstStep}`}
           {series.latestStep === null ? '' : ` · latest: step ${series.latestStep}`}

@@ -18,6 +18,11 @@ describe('depthSeries', () => {
     expect(s.latest).toEqual([0.5, 0.3, 0.4]);
     expect([s.firstStep, s.latestStep]).toEqual([0, 40]);
   });
+  it('plots only the layers asked for', () => {
+    const s = depthSeries([snap(0, { c1: 0.1, bn1: 0.01, c2: 0.2 })], ['c1', 'bn1', 'c2'], (id) => !id.startsWith('bn'));
+    expect(s.ids).toEqual(['c1', 'c2']);
+    expect(s.first).toEqual([0.1, 0.2]);
+  });
   it('is empty without probes, and has no latest line with a single probe', () => {
     expect(depthSeries([], null).ids).toEqual([]);
     const one = depthSeries([snap(0, { a: 1 })], null);

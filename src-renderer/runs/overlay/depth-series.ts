@@ -17,11 +17,12 @@ export interface DepthSeries {
 
 const positive = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) || v <= 0 ? null : v);
 
-export function depthSeries(history: readonly ProbeSnapshot[], order: readonly string[] | null): DepthSeries {
+/** `include`: which trainer ids to plot (default all). */
+export function depthSeries(history: readonly ProbeSnapshot[], order: readonly string[] | null, include: (id: string) => boolean = () => true): DepthSeries {
   const first = history[0];
   const latest = history[history.length - 1];
   if (first === undefined || latest === undefined) return { ids: [], first: [], latest: [], firstStep: null, latestStep: null };
-  const ids = depthOrder(new Set([...first.nodes.keys(), ...latest.nodes.keys()]), order);
+  const ids = depthOrder(new Set([...first.nodes.keys(), ...latest.nodes.keys()]), order).filter(include);
   return {
     ids,
     first: ids.map((id) => positive(first.nodes.get(id)?.gradNorm)),
