@@ -26,6 +26,16 @@ export const CONV_CASES: ConvCase[] = [
   { n: 1, h: 6, w: 7, cin: 3, cout: 4, kh: 3, kw: 3, stride: 1, pad: 2 },
   { n: 2, h: 6, w: 6, cin: 2, cout: 3, kh: 3, kw: 3, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { n: 4, h: 16, w: 16, cin: 8, cout: 8, kh: 3, kw: 3, stride: 1, pad: 'same' },
+  // Output channels a multiple of 4 or 8 (the SIMD loops' register blocks), input channels with
+  // and without a remainder of 4, chunks of several output rows.
+  { n: 2, h: 7, w: 9, cin: 6, cout: 8, kh: 3, kw: 3, stride: 2, pad: 'same' },
+  { n: 2, h: 8, w: 9, cin: 5, cout: 12, kh: 3, kw: 3, stride: 2, pad: 'valid' },
+  { n: 1, h: 10, w: 10, cin: 4, cout: 4, kh: 5, kw: 5, stride: 3, pad: 'valid' },
+  { n: 2, h: 6, w: 6, cin: 9, cout: 16, kh: 3, kw: 3, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { n: 1, h: 6, w: 7, cin: 3, cout: 8, kh: 3, kw: 3, stride: 1, pad: 1 },
+  { n: 3, h: 5, w: 5, cin: 16, cout: 16, kh: 1, kw: 1, stride: 2, pad: 'valid' },
+  { n: 4, h: 16, w: 16, cin: 16, cout: 32, kh: 3, kw: 3, stride: 1, pad: 'same' },
+  { n: 2, h: 5, w: 3, cin: 8, cout: 4, kh: 3, kw: 3, stride: 1, pad: 'same' },
 ];
 
 export function describeConv(c: ConvCase): string {

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { simdFor } from '../wasm-simd/index.js';
+import { wasmThreadsInUse } from '../wasm-threads.js';
 import { CONV_CASES, describeConv } from './conv-cases.js';
 import { adjointDefect, gradients, inputOf, relErr, setupBackends, withShipped } from './testing.js';
 
@@ -8,6 +10,13 @@ beforeAll(setupBackends);
 describe('Conv2DBackpropFilter on wasm (missing) and cpu (slow)', () => {
   it('is registered (tfjs ships none for wasm)', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it("runs the SIMD loop on the wasm backend's threads (cases with a multiple of 4 output channels)", async () => {
+    await tf.setBackend('wasm');
+    const simd = simdFor(tf.backend());
+    expect(simd).not.toBeNull();
+    expect(simd?.threads).toBe(wasmThreadsInUse());
   });
 
   it.each(CONV_CASES.map((c) => [describeConv(c), c] as const))("matches tfjs's own cpu gradient: %s", async (_name, c) => {

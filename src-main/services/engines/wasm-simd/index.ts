@@ -1,5 +1,7 @@
 import { simdKernelsModule } from './kernels.js';
 import type { SimdKernelExports } from './kernels.js';
+import { startSimdPool } from './pool.js';
+import type { SimdPool } from './pool.js';
 
 /**
  * The project's SIMD loops, instantiated once per wasm backend on that backend's memory (see
@@ -11,6 +13,15 @@ export interface SimdKernels extends SimdKernelExports {
   scratch(bytes: number): number;
   /** A Float32Array over `n` floats of the backend's memory at byte address `ptr`. */
   f32(ptr: number, n: number): Float32Array;
+  /** An Int32Array over `n` ints of the backend's memory at byte address `ptr`. */
+  i32(ptr: number, n: number): Int32Array;
+  /** Threads `parallel` spreads shares over (the backend's own count when its memory is shared, else 1). */
+  readonly threads: number;
+  /**
+   * Calls export `name` once per share of arguments, share t on thread t (the calling thread
+   * first), and returns when all are done; with one thread the shares run one after another.
+   */
+  parallel(name: keyof SimdKernelExports & string, shares: readonly (readonly number[])[]): void;
 }
 
 /** WebAssembly as Node has it (the ES lib typings we compile with do not declare it). */
@@ -22,6 +33,7 @@ interface WasmRuntime {
 
 interface EmscriptenLike {
   wasmMemory?: unknown;
+  tfjs?: { getThreadsCount?: () => number };
   asm?: { memory?: unknown };
   _malloc?: (bytes: number) => number;
   _free?: (ptr: number) => void;
@@ -50,6 +62,9 @@ function create(module: EmscriptenLike): SimdKernels | null {
   }
   const instance = new W.Instance(compiled, { env: { memory } });
   const e = instance.exports as unknown as SimdKernelExports;
+  const exported = instance.exports;
+  const wanted = shared ? (module.tfjs?.getThreadsCount?.() ?? 1) : 1;
+  const pool: SimdPool | null = wanted > 1 ? startSimdPool(compiled, memory, Object.keys(exported).filter((n) => typeof exported[n] === 'function'), exported, wanted) : null;
   let scratchPtr = 0;
   let scratchBytes = 0;
   return {
@@ -59,6 +74,17 @@ function create(module: EmscriptenLike): SimdKernels | null {
     bnsums: e.bnsums,
     bnfwd: e.bnfwd,
     f32: (ptr: number, n: number) => new Float32Array(memory.buffer, ptr, n),
+    i32: (ptr: number, n: number) => new Int32Array(memory.buffer, ptr, n),
+    threads: pool?.threads ?? 1,
+    parallel(name, shares) {
+      if (pool !== null && shares.length > 1) {
+        pool.run(name, shares);
+        return;
+      }
+      const fn = exported[name];
+      if (typeof fn !== 'function') throw new Error(`SIMD kernels: no function ${name}`);
+      for (const args of shares) (fn as (...a: number[]) => void)(...args);
+    },
     scratch(bytes: number): number {
       if (bytes > scratchBytes) {
         if (scratchPtr !== 0) free.call(module, scratchPtr);
