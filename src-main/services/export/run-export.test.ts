@@ -13,7 +13,7 @@ import { migrateDocument } from '../../../src-shared/graph/migrations.js';
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import { run as runCli } from '../../cli/program.js';
 import type { Io } from '../../cli/output.js';
-import { createBackend } from '../registry.js';
+import { closeBackend, createBackend } from '../registry.js';
 import { Store } from '../store/store.js';
 import { decodeCheckpoint } from '../trainer/checkpoint.js';
 import { tempDir, tinyNet, useBundledWorker } from '../trainer/testing.js';
@@ -118,8 +118,9 @@ beforeAll(async () => {
   want = Float32Array.from((reference.model.predict(x) as tf.Tensor).dataSync());
 }, 120_000);
 
-afterAll(() => {
+afterAll(async () => {
   reference.model.dispose();
+  await closeBackend(backend);
   scratch.cleanup();
   data.cleanup();
 });
