@@ -37,6 +37,7 @@ beforeAll(async () => {
   process.env.SKIPWIRE_DATA_DIR = join(dir, 'data');
   tiny = join(dir, 'tiny.json');
   writeFileSync(tiny, JSON.stringify(tinyNet({ residual: true })));
+  writeFileSync(join(dir, 'dilated.json'), JSON.stringify(tinyNet({ dilation: 2 })));
 }, 60_000);
 afterAll(() => {
   if (saved === undefined) delete process.env.SKIPWIRE_DATA_DIR;
@@ -123,6 +124,23 @@ describe('skipwire train', () => {
     expect(kept.length).toBeLessThan(20);
     store.close();
   }, 60_000);
+
+  it('--queue stores the run as queued in its project (checked first); the app trains it later', async () => {
+    const io = capture();
+    expect(await run(['train', tiny, '--dataset', 'synthetic', '--engine', 'wasm', '--epochs', '1', '--queue', '--label', 'later', '--json'], io), io.errs.join('\n')).toBe(0);
+    expect(io.outs).toHaveLength(1);
+    const line = JSON.parse(io.outs[0] ?? '{}') as { event: string; runId: string; position: number };
+    expect(line).toMatchObject({ event: 'queued', position: 0 });
+    const store = Store.open(join(dir, 'data'));
+    expect(store.getRun(line.runId)).toMatchObject({ status: 'queued', label: 'later', engine: 'wasm' });
+    store.close();
+    const refused = capture();
+    expect(await run(['train', tiny, '--dataset', 'synthetic', '--queue', '--no-save'], refused)).toBe(2);
+    expect(refused.errs[0]).toMatch(/--queue keeps the run in a project: drop --no-save/);
+    const bad = capture();
+    expect(await run(['train', join(dir, 'dilated.json'), '--dataset', 'synthetic', '--engine', 'wasm', '--queue'], bad)).toBe(2);
+    expect(bad.errs[0]).toMatch(/has dilation 2/);
+  }, 30_000);
 
   it('refuses bad input with one line and exit 2', async () => {
     const cases: [string[], RegExp][] = [

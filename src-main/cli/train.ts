@@ -6,6 +6,7 @@ import { ContractError } from '../../src-shared/api/errors.js';
 import type { EventFrame } from '../../src-shared/api/protocol.js';
 import {
   EngineChoice,
+  EnqueueReply,
   EpochEvent,
   EvaluationEvent,
   Hyperparameters,
@@ -47,6 +48,10 @@ export interface TrainFlags {
   /** commander's --no-save: false when given. */
   save?: boolean;
   json?: boolean;
+  /** Queue the run (the app or `skipwire serve` trains it) instead of training it now. */
+  queue?: boolean;
+  /** The run's label (with --queue). */
+  label?: string;
 }
 
 export interface TrainEnv {
@@ -144,6 +149,36 @@ async function projectFor(d: ReturnType<typeof createBackend>, file: string, doc
   return ProjectSummary.parse(await d.call('projects', 'create', { name, document }, ctx));
 }
 
+/** `--queue`: the run is checked and stored as queued; the app (or `skipwire serve`) trains it. */
+async function enqueue(
+  d: ReturnType<typeof createBackend>,
+  f: TrainFlags,
+  io: Io,
+  a: { project: ProjectSummary | null; document: unknown; dataset: unknown; engine: string; hyper: HyperparametersInput },
+): Promise<void> {
+  if (a.project === null) throw new CliError('--queue keeps the run in a project: drop --no-save (or fix the project store)');
+  let reply: EnqueueReply;
+  try {
+    reply = EnqueueReply.parse(
+      await d.call(
+        'training',
+        'enqueue',
+        { projectId: a.project.id, document: a.document, dataset: a.dataset, engine: a.engine, hyper: a.hyper, ...(f.label !== undefined ? { label: f.label } : {}) },
+        ctx,
+      ),
+    );
+  } catch (err) {
+    if (err instanceof ContractError) throw new CliError(err.message.replace(/^training\.enqueue: /, ''), err.code === 'bad-request' ? 2 : 1);
+    throw err;
+  }
+  if (f.json === true) io.out(JSON.stringify({ event: 'queued', runId: reply.runId, projectId: a.project.id, versionId: reply.versionId, position: reply.position, hyper: reply.hyper }));
+  else {
+    io.out(
+      `queued run ${reply.runId} in project "${a.project.name}" (${reply.position === 0 ? 'next' : `${reply.position} ahead of it`}): Skipwire trains queued runs one after another while the app or \`skipwire serve\` is running`,
+    );
+  }
+}
+
 /**
  * `skipwire train FILE --dataset …`: the same training service (and worker) as the app. Resolves
  * when the run is done; a failed run is CliError exit 1, a canceled one (Ctrl-C) exit 130, a
@@ -191,6 +226,15 @@ export async function train(file: string, f: TrainFlags, io: Io, env: TrainEnv =
       if (f.project !== undefined || err instanceof CliError) throw err instanceof ContractError ? new CliError(err.message, 1) : err;
       io.err(`skipwire: the run will not be saved: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  if (f.queue === true) {
+    try {
+      await enqueue(d, f, io, { project, document: migrated.doc, dataset, engine: engine.data, hyper });
+    } finally {
+      await closeBackend(d);
+    }
+    return;
   }
 
   // Events may arrive before start() replies (the run's first status): hold them until we know its id.
@@ -331,6 +375,8 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--project <id|name>', 'save the run in this project')
     .option('--no-save', 'do not save the run')
     .option('--json', 'one JSON line per event, then {"event":"done",…}')
+    .option('--queue', 'queue the run in its project instead of training now: the app or `skipwire serve` trains queued runs one after another')
+    .option('--label <name>', 'a short name for the run (shown in run lists)')
     .action(async (file: string, flags: TrainFlags) => {
       const tty = io === processIo && process.stdout.isTTY === true ? (s: string) => void process.stdout.write(s) : null;
       await train(file, flags, io, { tty });

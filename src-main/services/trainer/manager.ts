@@ -67,6 +67,8 @@ export interface TrainerOptions extends PreflightOptions {
   readonly runQueue?: boolean;
   /** This process as written on the runs it trains (default host:pid). */
   readonly owner?: string;
+  /** How often an idle queue looks for runs queued by another process (the CLI), in ms (default 2000; 0: never). */
+  readonly queuePollMs?: number;
   /** Whether the process that wrote `owner` on a run is alive (default: same host and the pid exists). */
   readonly ownerAlive?: (owner: string) => boolean;
 }
@@ -177,6 +179,7 @@ export class Trainer {
   /** The queued run being started now (claimed, engine not up yet), and whether it was canceled meanwhile. */
   private starting: { id: string; canceled: boolean; done: Promise<void> } | null = null;
   private closed = false;
+  private pollTimer: NodeJS.Timeout | null = null;
   private readonly owner: string;
 
   constructor(o: TrainerOptions) {
@@ -343,6 +346,12 @@ export class Trainer {
       this.emit('status', { runId: r.id, status: 'failed', error: INTERRUPTED });
     }
     this.pump();
+    // Runs queued by another process on the same store (skipwire train --queue) start here too.
+    const every = this.o.queuePollMs ?? 2000;
+    if (this.o.runQueue !== false && every > 0 && this.pollTimer === null) {
+      this.pollTimer = setInterval(() => this.pump(), every);
+      this.pollTimer.unref();
+    }
     return marked;
   }
 
@@ -884,6 +893,8 @@ export class Trainer {
    */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.pollTimer !== null) clearInterval(this.pollTimer);
+    this.pollTimer = null;
     const starting = this.starting;
     if (starting !== null) {
       starting.canceled = true;

@@ -147,6 +147,20 @@ describe('the run queue', () => {
     store.close();
   }, 90_000);
 
+  it('a host picks up runs another process queued on the same store (skipwire train --queue)', async () => {
+    const store = Store.open(`${dir}/p`);
+    const project = store.createProject('poll', tinyNet());
+    const rec = recorder();
+    const host = new Trainer({ store: () => store, emit: rec.emit, progressMs: 0, owner: 'test:host', queuePollMs: 100 });
+    expect(host.recover()).toEqual([]);
+    const cli = new Trainer({ store: () => store, emit: () => undefined, runQueue: false, owner: 'test:cli' });
+    const r = await cli.enqueue({ projectId: project.id, document: tinyNet(), dataset: data, engine: 'wasm', hyper });
+    await rec.until(r.runId, 'done');
+    expect(store.getRun(r.runId).status).toBe('done');
+    await host.close();
+    store.close();
+  }, 60_000);
+
   it('close() stops every worker: the running run ends interrupted (epochs kept), queued runs stay queued for the next start', async () => {
     const store = Store.open(`${dir}/c`);
     const project = store.createProject('close', tinyNet());
