@@ -2,19 +2,23 @@ import type { ChildProcess } from 'node:child_process';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, launch, test } from './app.js';
 import type { RunningApp } from './app.js';
-import { dragLayer } from './editor-helpers.js';
+import { dragLayer, setParam } from './editor-helpers.js';
 
 /**
  * Projects, autosave, versions and conflicts, as a person uses them. This file starts its own app
  * with its own data folder (the projects it leaves do not change what other specs see at start).
  */
-let own: { app: RunningApp; child: ChildProcess };
+let own: { app: RunningApp; child: ChildProcess } | undefined;
 test.beforeAll(async () => {
   own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
 });
 test.afterAll(() => {
-  own.child.kill('SIGTERM');
+  own?.child.kill('SIGTERM');
 });
+function ownApp(): RunningApp {
+  if (own === undefined) throw new Error('the app did not start');
+  return own.app;
+}
 
 interface Summary {
   id: string;
@@ -23,7 +27,7 @@ interface Summary {
 }
 
 async function api<T>(request: APIRequestContext, method: string, data: object): Promise<T> {
-  const r = await request.post(`${own.app.origin}/api/projects/${method}`, { headers: { Authorization: `Bearer ${own.app.token}` }, data });
+  const r = await request.post(`${ownApp().origin}/api/projects/${method}`, { headers: { Authorization: `Bearer ${ownApp().token}` }, data });
   expect(r.ok(), `${method}: ${await r.text()}`).toBe(true);
   return ((await r.json()) as { value: T }).value;
 }
@@ -32,7 +36,7 @@ const layers = (page: Page) => page.locator('.react-flow__node');
 const status = (page: Page) => page.getByTestId('autosave-status');
 
 async function start(page: Page): Promise<void> {
-  await page.goto(own.app.url);
+  await page.goto(ownApp().url);
   await expect(page.getByTestId('connection')).toHaveText(/connected/);
 }
 
@@ -121,7 +125,6 @@ test('save a version with a message, change, compare, restore the earlier graph'
   await expect(diff.locator('.diff-added')).toHaveCount(2);
   await expect(diff).toContainText('(ReLU)');
   await expect(diff).toContainText('(BatchNorm)');
-  await page.screenshot({ path: 'docs/screenshot-history.png' });
 
   await panel.getByTestId('restore-1').click();
   await panel.getByTestId('restore-confirm-1').click();
@@ -132,6 +135,64 @@ test('save a version with a message, change, compare, restore the earlier graph'
   await page.reload();
   await expect(layers(page)).toHaveCount(1);
   await expect(status(page)).toHaveText('Saved');
+});
+
+test('a project from a template: the network is saved as laid out; a changed param shows before → after in the history', async ({ page, request }) => {
+  await start(page);
+  await expect(async () => {
+    if (!(await page.getByTestId('projects-page').isVisible())) await page.getByTestId('projects-toggle').click();
+    await expect(page.getByTestId('projects-page')).toBeVisible({ timeout: 1000 });
+  }).toPass();
+  await page.getByTestId('new-project-template').click();
+  const gallery = page.getByTestId('gallery');
+  await gallery.getByTestId('template-resnet').click();
+  await page.locator('#template-resnet-depth').fill('20');
+  await expect(gallery.getByTestId('template-preview')).toContainText('ResNet-20');
+  await gallery.getByTestId('template-create').click();
+  await expect(gallery).toBeHidden();
+  await expect(page.getByTestId('notice')).toContainText('Created the project “ResNet-20');
+  await expect(status(page)).toHaveText('Saved');
+  const [p] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'ResNet-20' })).projects;
+  const saved = await api<{ document: { nodes: Record<string, { id: string; kind: string; params: Record<string, unknown>; position: { x: number; y: number } }> } }>(request, 'open', { id: p?.id ?? '' });
+  const nodes = Object.values(saved.document.nodes);
+  expect(nodes.length).toBeGreaterThan(40);
+  // Laid out: not every layer at one spot.
+  expect(new Set(nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(nodes.length);
+
+  await page.getByRole('button', { name: 'Save version', exact: true }).click();
+  await page.getByTestId('save-version-message').fill('ResNet-20 as generated');
+  await page.getByTestId('save-version-confirm').click();
+  await expect(page.getByTestId('notice')).toContainText('Saved version 1');
+
+  // Widen the first convolution that is on screen.
+  const conv = page.locator('.react-flow__node').filter({ hasText: 'Conv 2D' }).first();
+  const convId = (await conv.getAttribute('data-id')) ?? '';
+  const before = saved.document.nodes[convId]?.params.filters;
+  await setParam(page, convId, 'filters', '32');
+  await expect(status(page)).toHaveText('Saved');
+  await page.getByTestId('history-toggle').click();
+  const panel = page.getByTestId('history-panel');
+  await panel.getByRole('checkbox', { name: 'Select version 1' }).check();
+  await panel.getByTestId('history-compare').click();
+  const diff = panel.getByTestId('diff-view');
+  await expect(diff).toContainText('version 1 → current network');
+  await expect(diff).toContainText(`filters: ${String(before)} → 32`);
+  await expect(diff).toContainText('Layers: 1 changed');
+
+  // The add now mismatches: take the fix (a 1×1 projection), and keep that as version 2.
+  await page.getByRole('button', { name: /^Insert 1×1 conv/ }).first().click();
+  await expect(status(page)).toHaveText('Saved');
+  await panel.getByTestId('history-save-version').click();
+  await page.getByTestId('save-version-message').fill('wider stem, projection shortcut');
+  await page.getByTestId('save-version-confirm').click();
+  await expect(panel.getByTestId('version-2')).toContainText('wider stem');
+  await panel.getByRole('checkbox', { name: 'Select version 2' }).check();
+  await expect(panel.getByTestId('history-compare')).toHaveText('Compare the two');
+  await panel.getByTestId('history-compare').click();
+  await expect(diff).toContainText('version 1 → version 2');
+  await expect(diff).toContainText(/Layers: 2 added, 1 changed/);
+  await expect(diff).toContainText('Connections:');
+  await page.screenshot({ path: 'docs/screenshot-history.png' });
 });
 
 test('the projects page: recent first, search, rename, duplicate, trash and restore, delete forever', async ({ page, request }) => {
@@ -157,9 +218,12 @@ test('the projects page: recent first, search, rename, duplicate, trash and rest
   await page.getByTestId('rename-input').fill('Gamma renamed');
   await page.getByTestId('rename-input').press('Enter');
   await expect(rows.filter({ hasText: 'Gamma renamed' })).toHaveCount(1);
+  // The open network takes its project's new name.
+  await expect(page.getByTestId('doc-title')).toHaveText('Gamma renamed');
 
   await rows.filter({ hasText: 'Gamma renamed' }).getByTestId('project-duplicate').click();
   await expect(rows.filter({ hasText: 'Gamma renamed (copy)' })).toHaveCount(1);
+  await expect(status(page)).toHaveText('Saved');
   await page.screenshot({ path: 'docs/screenshot-projects.png' });
 
   // The copy opens with the same network.

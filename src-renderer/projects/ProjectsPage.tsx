@@ -76,7 +76,7 @@ export function ProjectsPage({ host, session, notify, onOpened, onFromTemplate }
     setRenaming(null);
     run('rename the project', async () => {
       const p = await host.api.projects.rename({ id, name });
-      if (id === useProject.getState().current?.projectId) useProject.getState().setName(p.name);
+      session.renamed(id, p.name);
     });
   };
 

@@ -114,9 +114,17 @@ export class ProjectSession {
       this.notify('error', `Project “${reply.project.name}” cannot be opened: ${m.error.message}`);
       return false;
     }
-    this.load(m.doc);
+    // The network carries its project's name (a project renamed while closed).
+    this.load(m.doc.meta.name === reply.project.name ? m.doc : { ...m.doc, meta: { ...m.doc.meta, name: reply.project.name } });
     this.attach({ projectId: reply.project.id, revision: reply.project.revision }, reply.project.name, reply.project.updatedAt);
     return true;
+  }
+
+  /** The project was renamed: the open network takes the name too (an undoable edit, autosaved). */
+  renamed(id: string, name: string): void {
+    if (this.autosaver.attached?.projectId !== id) return;
+    useProject.getState().setName(name);
+    if (this.editor.getState().doc.meta.name !== name) this.editor.getState().setMeta({ name });
   }
 
   /** A new empty project, opened. */
