@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractError, exportService } from '../../../src-shared/api/index.js';
@@ -270,6 +270,18 @@ describe('skipwire export --run', () => {
       const bad = capture();
       expect(await runCli(['export', '--run', 'nope', '--format', 'onnx', '--out', join(scratch.dir, 'cli-x')], bad)).toBe(2);
       expect(bad.errs).toEqual(['skipwire: cannot export run nope: no run with id nope']);
+      // FILE with --run: the run's network (renamed) is fine; another network is refused, nothing written
+      const renamed = { ...trainedDoc, meta: { ...trainedDoc.meta, name: 'my copy' } };
+      const same = join(scratch.dir, 'same.json');
+      writeFileSync(same, JSON.stringify(renamed));
+      expect(await runCli(['export', same, '--run', runId, '--format', 'onnx', '--out', join(scratch.dir, 'cli-same')], capture())).toBe(0);
+      expect(readdirSync(join(scratch.dir, 'cli-same'))).toEqual(['tiny-net.onnx']);
+      const other = join(scratch.dir, 'other.json');
+      writeFileSync(other, JSON.stringify(tinyNet({ residual: false, size: 8, filters: 4, classes: 3 })));
+      const mismatch = capture();
+      expect(await runCli(['export', other, '--run', runId, '--format', 'onnx', '--out', join(scratch.dir, 'cli-other')], mismatch)).toBe(2);
+      expect(mismatch.errs).toEqual([`skipwire: cannot export ${other}: this is not the network run ${runId} trained (version 1 of "export run"): export the run alone to get its graph`]);
+      expect(existsSync(join(scratch.dir, 'cli-other'))).toBe(false);
       const none = capture();
       expect(await runCli(['export', '--format', 'onnx', '--out', join(scratch.dir, 'cli-x')], none)).toBe(2);
       expect(none.errs).toEqual(['skipwire: export needs a FILE, or --run ID to export a training run']);
