@@ -1,7 +1,9 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './app.js';
+import { setParam } from './editor-helpers.js';
 
 test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1400, height: 1000 } });
 
 /** A ResNet-8 with 4 base filters on 8×8×1 inputs: trains in moments on two slow cores. */
 async function tinyResNet(page: Page): Promise<void> {
@@ -52,6 +54,8 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await fillTrain(page, { epochs: '2', limit: '2000' });
   await expect(panel.getByTestId('train-memory')).toContainText('Training memory ≈');
   await expect(panel.getByTestId('train-engine-detail')).not.toHaveText('');
+  await expect(panel.getByTestId('train-memory')).toContainText('free');
+  await page.screenshot({ path: '/tmp/b2-train.png' });
   await panel.getByTestId('train-start').click();
 
   // The run view opens with live curves; the editor stays usable beside the dock.
@@ -65,6 +69,9 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   const before = await chartPoints(page, 'loss');
   await expect.poll(() => chartPoints(page, 'loss'), { timeout: 30_000 }).toBeGreaterThan(before);
   await expect(view.getByTestId('run-facts')).toContainText('img/s');
+  // The first epoch ends (a validation point), then cancel during the second.
+  await expect(view.getByTestId('run-facts')).toContainText('epoch 2/2', { timeout: 90_000 });
+  await expect(view.getByTestId('run-final')).not.toContainText('val acc —');
   await page.screenshot({ path: '/tmp/b2-running.png' });
 
   await view.getByRole('button', { name: 'Cancel' }).click();
@@ -88,4 +95,62 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await page.screenshot({ path: '/tmp/b2-version.png' });
   await modal.getByRole('button', { name: 'Close' }).click();
   await expect(modal).toHaveCount(0);
+  await page.getByTestId('log-scale').check();
+  await expect.poll(() => chartPoints(page, 'loss')).toBeGreaterThanOrEqual(steps - 1);
+  await page.getByTestId('log-scale').uncheck();
+  await page.getByTestId('runs-dock').screenshot({ path: 'docs/screenshot-curves.png' });
+
+  // Two more short runs, the network edited between them; compare the three.
+  const shortRun = async (): Promise<string> => {
+    await page.getByTestId('open-train').click();
+    await fillTrain(page, { epochs: '1', limit: '64' });
+    await page.getByTestId('train-start').click();
+    const v = page.getByTestId('run-view');
+    await expect(v).toBeVisible({ timeout: 60_000 });
+    await expect(v.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 });
+    await expect(v.getByTestId('run-test-accuracy')).not.toHaveText('—');
+    return (await v.getAttribute('data-run-id')) ?? '';
+  };
+  const a = await shortRun();
+  await setParam(page, 'stem_conv1', 'kernel', '5');
+  const b = await shortRun();
+  expect(new Set([runId, a, b]).size).toBe(3);
+  await page.getByRole('button', { name: 'Back to the run history' }).click();
+  for (const id of [runId, a, b]) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] input[type="checkbox"]`).check();
+  await page.getByTestId('compare-selected').click();
+  const compare = page.getByTestId('compare');
+  await expect(compare.getByTestId('compare-row')).toHaveCount(3);
+  await expect(compare.getByTestId('compare-table')).toContainText('canceled');
+  await expect(compare.getByTestId('compare-table')).toContainText('done');
+  await expect.poll(() => chartPoints(page, 'loss')).toBeGreaterThan(10);
+  // The first run and the second trained the same version; the third an edited one.
+  await expect(compare.getByTestId('diff-view')).toContainText('kernel: 3 → 5');
+  await page.screenshot({ path: '/tmp/b2-compare.png', fullPage: true });
+});
+
+test('the degradation experiment in one click: four runs queued, the first progressing, the expected outcome beside them', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await page.getByTestId('open-runs').click();
+  await page.getByTestId('dock-tab-experiments').click();
+  const ex = page.getByTestId('experiments');
+  await ex.getByTestId('preset-select').selectOption('degradation');
+  await ex.getByTestId('preset-dataset').selectOption('synthetic');
+  await ex.getByTestId('preset-limit').fill('300');
+  await ex.getByTestId('preset-epochs').fill('1');
+  await ex.getByTestId('preset-start').click();
+  const runs = ex.getByTestId('experiment-run');
+  await expect(runs).toHaveCount(4);
+  await expect(runs.nth(0)).toContainText('plain-20');
+  await expect(ex.getByTestId('experiment-expected')).toContainText('plain-56');
+  await expect(runs.nth(0)).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  for (const i of [1, 2, 3]) await expect(runs.nth(i)).toHaveAttribute('data-status', 'queued');
+  await expect(runs.nth(0).getByTestId('run-facts')).toContainText(/step [1-9]/, { timeout: 60_000 });
+  await page.screenshot({ path: '/tmp/b2-experiment.png' });
+  await ex.getByTestId('experiment-cancel').click();
+  // The first may have finished already; the queued ones leave the queue.
+  await expect(runs.nth(0)).toHaveAttribute('data-status', /canceled|done/, { timeout: 30_000 });
+  for (const i of [1, 2, 3]) await expect(runs.nth(i)).toHaveAttribute('data-status', 'canceled', { timeout: 30_000 });
+  await expect(ex.getByTestId('experiment-statement')).not.toHaveText('…');
 });

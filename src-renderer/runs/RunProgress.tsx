@@ -32,7 +32,7 @@ export function RunProgress({ api, runId }: { api: Clients; runId: string }) {
         <span className={`run-status status-${status}`} data-testid="run-status">
           {status}
         </span>
-        {run.engine !== null && <span title={run.detail ?? undefined}>on {run.engine}</span>}
+        {run.engine !== null && status !== 'queued' && <span title={run.detail ?? undefined}>on {run.engine}</span>}
         <span className="grow" />
         {isActive(status) && (
           <>

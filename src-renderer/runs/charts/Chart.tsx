@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp } from '../../state/app-store.js';
 import { formatValue } from '../format.js';
-import { alignLines, forLogScale } from './chart-data.js';
+import { alignLines, forLogScale, withAlpha } from './chart-data.js';
 import type { Line } from './chart-data.js';
 import './charts.css';
 
@@ -24,19 +24,19 @@ function optionsFor(title: string, lines: readonly Line[], logY: boolean, width:
     legend: { live: true },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
     axes: [
-      { ...axis, label: xLabel, labelFont: '11px system-ui, sans-serif', labelSize: 16 },
-      { ...axis, size: 52, values: (_u, splits) => splits.map((v) => formatValue(v)) },
+      { ...axis, space: 50, size: 28 },
+      { ...axis, size: 52, space: 22, values: (_u, splits) => splits.map((v) => formatValue(v)) },
     ],
     series: [
       { label: xLabel },
       ...lines.map(
         (l): uPlot.Series => ({
           label: l.label,
-          stroke: l.color,
-          width: l.dash === true ? 1.5 : 1.25,
+          stroke: l.faint === true ? withAlpha(l.color, 0.45) : l.color,
+          width: l.dash === true ? 2 : 1.25,
           spanGaps: true,
           ...(l.dash === true ? { dash: [6, 4] } : {}),
-          points: { show: l.points === true, size: 5, fill: l.color },
+          points: { show: l.points === true, size: 7, width: 1.5, fill: l.color, stroke: l.color },
           value: (_u, v) => (v === null || v === undefined ? '—' : formatValue(v)),
         }),
       ),
@@ -56,7 +56,7 @@ export function Chart({ title, lines, logY = false, height = 150, xLabel = 'step
     const a = alignLines(lines);
     return logY ? forLogScale(a) : a;
   }, [lines, logY]);
-  const look = lines.map((l) => `${l.label}|${l.color}|${String(l.dash)}|${String(l.points)}`).join(';');
+  const look = lines.map((l) => `${l.label}|${l.color}|${String(l.dash)}|${String(l.points)}|${String(l.faint)}`).join(';');
   const latest = useRef(data);
   latest.current = data;
 

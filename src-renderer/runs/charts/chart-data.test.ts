@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_SERIES, appendEpoch, appendProgress } from '../series.js';
-import { alignLines, forLogScale, linesFor, logScalable, runColor } from './chart-data.js';
+import { VALIDATION_COLOR, alignLines, emaSmooth, smoothLines, forLogScale, linesFor, logScalable, runColor, withAlpha } from './chart-data.js';
 
 describe('chart data', () => {
   it('aligns lines on the union of their x values, null where a line has no point', () => {
@@ -28,12 +28,36 @@ describe('chart data', () => {
     expect(one.map((l) => l.label)).toEqual(['train loss', 'val loss']);
     expect(one[1]?.xs).toEqual([2]);
     expect(one[1]?.dash).toBe(true);
+    expect(one[1]?.color).toBe(VALIDATION_COLOR);
+    expect(one[0]?.faint).toBe(false);
     const two = linesFor('accuracy', [
       { name: 'r1', series: s, color: runColor(0) },
       { name: 'r2', series: s, color: runColor(1) },
     ]);
     expect(two.map((l) => l.label)).toEqual(['r1 · train acc', 'r1 · val acc', 'r2 · train acc', 'r2 · val acc']);
     expect(two[0]?.color).not.toBe(two[2]?.color);
+    expect(two[0]?.faint).toBe(true);
+    expect(two[1]?.color).toBe(two[0]?.color);
+    expect(withAlpha('#7aa2f7', 0.5)).toBe('#7aa2f780');
+    expect(withAlpha('red', 0.5)).toBe('red');
     expect(linesFor('throughput', [{ name: 'r1', series: s, color: 'x' }])[0]?.ys).toEqual([10]);
+  });
+
+  it('smooths per-step lines with a debiased moving average, leaving per-epoch points and NaN gaps alone', () => {
+    expect(emaSmooth([1, 1, 1], 0.9).map((v) => v?.toFixed(6))).toEqual(['1.000000', '1.000000', '1.000000']);
+    const s = emaSmooth([0, 10, null, 10], 0.5);
+    expect(s[0]).toBe(0);
+    expect(s[1]).toBeCloseTo((0.5 * 0 * 0.5 + 0.5 * 10) / (1 - 0.25), 9);
+    expect(s[2]).toBeNull();
+    expect(emaSmooth([3, 4], 0)).toEqual([3, 4]);
+    const lines = smoothLines(
+      [
+        { label: 't', xs: [1, 2], ys: [0, 10], color: 'x' },
+        { label: 'v', xs: [2], ys: [5], color: 'y', points: true },
+      ],
+      0.5,
+    );
+    expect(lines[0]?.ys[1]).not.toBe(10);
+    expect(lines[1]?.ys).toEqual([5]);
   });
 });

@@ -10,6 +10,8 @@ export interface Line {
   readonly dash?: boolean;
   /** Draw the points (sparse series such as one value per epoch). */
   readonly points?: boolean;
+  /** Drawn lighter: the noisy per-batch curve behind the per-epoch one of the same run. */
+  readonly faint?: boolean;
 }
 
 /** uPlot's data: the shared x values, then one y array per line (null where that line has no point). */
@@ -62,9 +64,21 @@ export function logScalable(kind: ChartKind): boolean {
   return kind === 'loss' || kind === 'lr';
 }
 
+/** What validation curves are drawn in when a chart shows one run (its training curve keeps the run's colour). */
+export const VALIDATION_COLOR = '#f7768e';
+
+/** `#rrggbb` with an alpha (0–1) as `#rrggbbaa`; other colour forms are returned as they are. */
+export function withAlpha(color: string, alpha: number): string {
+  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
+  return `${color}${Math.round(Math.min(1, Math.max(0, alpha)) * 255)
+    .toString(16)
+    .padStart(2, '0')}`;
+}
+
 /**
- * The lines of one chart for one or more runs: training per step (solid) and validation per epoch
- * (dashed, with points). `name` prefixes each line when several runs share the chart.
+ * The lines of one chart for one or more runs: training per step (solid, faint behind the
+ * validation) and validation per epoch (dashed, with points). One run: validation in its own
+ * colour. Several: one colour per run, and `name` prefixes each line.
  */
 export function linesFor(kind: ChartKind, runs: readonly { name: string; series: RunSeries; color: string }[]): Line[] {
   const several = runs.length > 1;
@@ -74,13 +88,13 @@ export function linesFor(kind: ChartKind, runs: readonly { name: string; series:
     switch (kind) {
       case 'loss':
         return [
-          { label: label(name, 'train loss'), xs: s.steps, ys: s.loss, color },
-          { label: label(name, 'val loss'), xs: epochX, ys: s.epochs.map((e) => e.valLoss), color, dash: true, points: true },
+          { label: label(name, 'train loss'), xs: s.steps, ys: s.loss, color, faint: several },
+          { label: label(name, 'val loss'), xs: epochX, ys: s.epochs.map((e) => e.valLoss), color: several ? color : VALIDATION_COLOR, dash: true, points: true },
         ];
       case 'accuracy':
         return [
-          { label: label(name, 'train acc'), xs: s.steps, ys: s.accuracy, color },
-          { label: label(name, 'val acc'), xs: epochX, ys: s.epochs.map((e) => e.valAccuracy), color, dash: true, points: true },
+          { label: label(name, 'train acc'), xs: s.steps, ys: s.accuracy, color, faint: several },
+          { label: label(name, 'val acc'), xs: epochX, ys: s.epochs.map((e) => e.valAccuracy), color: several ? color : VALIDATION_COLOR, dash: true, points: true },
         ];
       case 'lr':
         return [{ label: label(name, 'lr'), xs: s.steps, ys: s.lr, color }];
@@ -88,4 +102,26 @@ export function linesFor(kind: ChartKind, runs: readonly { name: string; series:
         return [{ label: label(name, 'img/s'), xs: s.throughputSteps, ys: s.throughput, color, points: true }];
     }
   });
+}
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the first points are not pulled to 0):
+ * weight 0 returns the values, 0.9 smooths strongly. null (a NaN loss) stays null and does not
+ * enter the average.
+ */
+export function emaSmooth(ys: readonly (number | null)[], weight: number): (number | null)[] {
+  if (weight <= 0) return [...ys];
+  let last = 0;
+  let n = 0;
+  return ys.map((y) => {
+    if (y === null || !Number.isFinite(y)) return null;
+    last = last * weight + (1 - weight) * y;
+    n++;
+    return last / (1 - weight ** n);
+  });
+}
+
+/** The per-step (training) lines smoothed; per-epoch ones as they are. */
+export function smoothLines(lines: readonly Line[], weight: number): Line[] {
+  return lines.map((l) => (l.points === true || weight <= 0 ? l : { ...l, ys: emaSmooth(l.ys, weight) }));
 }
