@@ -40,10 +40,11 @@ describe('probe store', () => {
       { name: 'grad_norm/conv1', step: 8, epoch: 1, value: 9 },
       { name: 'residual_ratio/add1', step: 8, epoch: 1, value: 0.7 },
     ]);
-    s.loaded('r2', stored, ['input', 'conv1']);
+    s.loaded('r2', stored, { order: ['input', 'conv1'], kinds: new Map([['conv1', 'Conv2D']]) });
     const r = useProbes.getState().runs.r2;
     expect(r?.status).toBe('ready');
     expect(r?.order).toEqual(['input', 'conv1']);
+    expect(r?.kinds?.get('conv1')).toBe('Conv2D');
     expect(r?.history.map((h) => [h.step, h.nodes.get('conv1')?.gradNorm])).toEqual([
       [0, 2],
       [8, 0.25],

@@ -22,6 +22,14 @@ export interface RunProbes {
   readonly history: readonly ProbeSnapshot[];
   /** Topological order of the run's unrolled graph; null until known (or without a saved version). */
   readonly order: readonly string[] | null;
+  /** Layer kind of every node of the run's unrolled graph (copies included); null like `order`. */
+  readonly kinds: ReadonlyMap<string, string> | null;
+}
+
+/** What a run's saved graph version tells the probes: depth order and layer kinds. */
+export interface RunGraph {
+  readonly order: readonly string[];
+  readonly kinds: ReadonlyMap<string, string>;
 }
 
 export interface ProbeStoreState {
@@ -31,13 +39,13 @@ export interface ProbeStoreState {
   /** Adds snapshots to a kept run (ignored for runs not kept). */
   ingest(runId: string, snapshots: readonly ProbeSnapshot[]): void;
   /** The stored probes were read. */
-  loaded(runId: string, snapshots: readonly ProbeSnapshot[], order: readonly string[] | null): void;
+  loaded(runId: string, snapshots: readonly ProbeSnapshot[], graph: RunGraph | null): void;
   failed(runId: string, error: string): void;
   /** Forgets a run. */
   drop(runId: string): void;
 }
 
-const EMPTY: RunProbes = { status: 'loading', error: null, history: [], order: null };
+const EMPTY: RunProbes = { status: 'loading', error: null, history: [], order: null, kinds: null };
 
 export const useProbes = create<ProbeStoreState>((set) => ({
   runs: {},
@@ -48,12 +56,13 @@ export const useProbes = create<ProbeStoreState>((set) => ({
       if (r === undefined || snapshots.length === 0) return s;
       return { runs: { ...s.runs, [runId]: { ...r, history: mergeSnapshots(r.history, snapshots) } } };
     }),
-  loaded: (runId, snapshots, order) =>
+  loaded: (runId, snapshots, graph) =>
     set((s) => {
       const r = s.runs[runId];
       if (r === undefined) return s;
       // Live snapshots that came while reading win over the stored ones of the same step.
-      return { runs: { ...s.runs, [runId]: { status: 'ready', error: null, order, history: mergeSnapshots(mergeSnapshots([], snapshots), r.history) } } };
+      const history = mergeSnapshots(mergeSnapshots([], snapshots), r.history);
+      return { runs: { ...s.runs, [runId]: { status: 'ready', error: null, order: graph?.order ?? null, kinds: graph?.kinds ?? null, history } } };
     }),
   failed: (runId, error) =>
     set((s) => {
@@ -97,23 +106,23 @@ export async function readProbeMetrics(api: Pick<Clients, 'projects'>, runId: st
 }
 
 /**
- * A run's stored probes and the unrolled topological order of its graph version. A run never
+ * A run's stored probes and what its graph version says (unrolled topological order, kinds). A run never
  * saved (started without a project) has neither: its probes are only the live ones.
  */
-export async function readStoredProbes(api: Pick<Clients, 'training' | 'projects'>, runId: string): Promise<{ snapshots: ProbeSnapshot[]; order: string[] | null }> {
+export async function readStoredProbes(api: Pick<Clients, 'training' | 'projects'>, runId: string): Promise<{ snapshots: ProbeSnapshot[]; graph: RunGraph | null }> {
   const { run } = await api.training.get({ runId });
-  if (run.projectId === null) return { snapshots: [], order: null };
+  if (run.projectId === null) return { snapshots: [], graph: null };
   const points = await readProbeMetrics(api, runId);
-  let order: string[] | null = null;
+  let graph: RunGraph | null = null;
   if (run.versionId !== null) {
     const { document } = await api.projects.getVersion({ id: run.projectId, versionId: run.versionId });
     const m = migrateDocument(document);
     if (m.ok) {
       const doc = Object.values(m.doc.groups).some((g) => g.repeat > 1) ? expandRepeats(m.doc) : m.doc;
-      order = [...inferShapes(doc).order];
+      graph = { order: [...inferShapes(doc).order], kinds: new Map(Object.values(doc.nodes).map((n) => [n.id, n.kind])) };
     }
   }
-  return { snapshots: snapshotsOfMetrics(points), order };
+  return { snapshots: snapshotsOfMetrics(points), graph };
 }
 
 const keepers = new Map<string, number>();
@@ -129,7 +138,7 @@ export function keepRun(api: Pick<Clients, 'training' | 'projects'>, runId: stri
   if (n === 0) {
     store.begin(runId);
     readStoredProbes(api, runId).then(
-      ({ snapshots, order }) => useProbes.getState().loaded(runId, snapshots, order),
+      ({ snapshots, graph }) => useProbes.getState().loaded(runId, snapshots, graph),
       (e: unknown) => useProbes.getState().failed(runId, `Could not read the run’s stored probes: ${e instanceof Error ? e.message : String(e)}`),
     );
   }
