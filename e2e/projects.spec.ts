@@ -126,12 +126,19 @@ test('save a version with a message, change, compare, restore the earlier graph'
   await expect(diff).toContainText('(ReLU)');
   await expect(diff).toContainText('(BatchNorm)');
 
+  // A change not kept in any version yet: restoring keeps it as a version first.
+  await addLayer(page, 'Dropout', 120, 330);
   await panel.getByTestId('restore-1').click();
   await panel.getByTestId('restore-confirm-1').click();
   await expect(page.getByTestId('notice')).toContainText('Restored version 1');
   await expect(layers(page)).toHaveCount(1);
+  await expect(panel.getByTestId('version-3')).toContainText('Before restoring version 1');
   const [beta] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Beta' })).projects;
   expect(await workingCopyNodes(request, beta?.id ?? '')).toEqual(['Conv2D']);
+  const { versions } = await api<{ versions: { id: string; number: number }[] }>(request, 'versions', { id: beta?.id ?? '' });
+  const v3 = versions.find((v) => v.number === 3);
+  const kept = await api<{ document: { nodes: Record<string, { kind: string }> } }>(request, 'getVersion', { id: beta?.id ?? '', versionId: v3?.id ?? '' });
+  expect(Object.values(kept.document.nodes).map((n) => n.kind).sort()).toEqual(['BatchNorm', 'Conv2D', 'Dropout', 'ReLU']);
   await page.reload();
   await expect(layers(page)).toHaveCount(1);
   await expect(status(page)).toHaveText('Saved');

@@ -1,4 +1,5 @@
 import type { Clients } from '../../src-shared/api/index.js';
+import type { VersionSummary } from '../../src-shared/api/services/projects.js';
 import type { GraphDocument } from '../../src-shared/graph/document.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
 import { saveProjectVersion, saveToProject } from '../editor/project-save.js';
@@ -181,8 +182,8 @@ export class ProjectSession {
   }
 
   /**
-   * Makes a version the working copy and loads it. Unsaved edits are saved first (so the working
-   * copy they replace is kept as a revision); refused when someone else saved since.
+   * Makes a version the working copy and loads it. The network it replaces is saved and, unless the
+   * newest version already holds it, kept as a version first; refused when someone else saved since.
    */
   async restoreVersion(versionId: string, label: string): Promise<boolean> {
     const t = this.autosaver.attached;
@@ -194,6 +195,8 @@ export class ProjectSession {
     const base = this.autosaver.attached ?? t;
     let r;
     try {
+      const kept = await this.keepAsVersion(base.projectId, `Before restoring ${label}`);
+      if (kept !== null) this.notify('info', `Kept the current network as version ${kept.number} before restoring ${label}.`);
       r = await this.api.projects.restoreVersion({ id: base.projectId, versionId, baseRevision: base.revision });
     } catch (e) {
       this.notify('error', `Could not restore ${label}: ${errorText(e)}`);
@@ -214,6 +217,14 @@ export class ProjectSession {
     this.attach({ projectId: base.projectId, revision: r.revision }, useProject.getState().name, Date.now());
     this.notify('info', `Restored ${label}; it is now the working copy.`);
     return true;
+  }
+
+  /** Saves the working copy as a version unless the newest version already has the same network; the new version, or null. */
+  private async keepAsVersion(id: string, message: string): Promise<VersionSummary | null> {
+    const { versions } = await this.api.projects.versions({ id });
+    const newest = versions[0];
+    if (newest !== undefined && (await this.api.projects.diffVersions({ id, from: newest.id })).identical) return null;
+    return this.api.projects.saveVersion({ id, message });
   }
 
   /** Conflict: discard this window's changes and open the project as the other window saved it. */
