@@ -54,7 +54,8 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await fillTrain(page, { epochs: '2', limit: '2000' });
   await expect(panel.getByTestId('train-memory')).toContainText('Training memory ≈');
   await expect(panel.getByTestId('train-engine-detail')).not.toHaveText('');
-  await expect(panel.getByTestId('train-memory')).toContainText('free');
+  await expect(panel.getByTestId('train-memory')).toContainText(/≈ .* of .* free/);
+  await expect(panel.getByTestId('train-dataset-detail')).toContainText('synthetic shapes: ');
   await page.screenshot({ path: '/tmp/b2-train.png' });
   await panel.getByTestId('train-start').click();
 
