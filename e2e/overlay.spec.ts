@@ -52,6 +52,8 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await panel.getByTestId('train-start').click();
   const view = page.getByTestId('run-view');
   await expect(view).toBeVisible({ timeout: 60_000 });
+  const runId = (await view.getAttribute('data-run-id')) ?? '';
+  expect(runId).not.toBe('');
 
   const legend = page.getByTestId('grad-legend');
   await expect(legend).toBeVisible({ timeout: 60_000 });
@@ -128,8 +130,26 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await evaluation.getByTestId('confusion-matrix').scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/tmp/b3-overlay-evaluation.png' });
 
+  // A second, short run of the same network; its depth picture against the first one's.
+  await page.getByTestId('open-train').click();
+  await panel.getByTestId('train-dataset').selectOption('synthetic');
+  await panel.getByTestId('train-epochs').fill('1');
+  await panel.getByTestId('train-batchSize').fill('8');
+  await panel.getByTestId('train-limit').fill('64');
+  await panel.getByTestId('train-probeEvery').fill('2');
+  await panel.getByTestId('train-start').click();
+  await expect(view).toBeVisible({ timeout: 60_000 });
+  await expect(view).not.toHaveAttribute('data-run-id', runId);
+  await expect(view.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 });
+  await view.getByTestId('depth-compare-run').selectOption({ index: 1 });
+  const compare = view.getByTestId('depth-compare');
+  await expect(compare).toBeVisible();
+  await expect.poll(async () => Number((await compare.getAttribute('data-points')) ?? '0')).toBeGreaterThan(2 * convs.length - 1);
+  await expect(compare.locator('.depth-compare-notes li')).toHaveCount(2);
+  await compare.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/b3-overlay-compare.png' });
+
   // Reload: the finished run's probes come back from the store — tint, badges, depth chart, tables.
-  const runId = (await view.getAttribute('data-run-id')) ?? '';
   await page.reload();
   await expect(page.getByTestId('connection')).toHaveText(/connected/);
   await expect(page.locator('.layer-node[data-kind="Conv2D"]').first()).toBeVisible();

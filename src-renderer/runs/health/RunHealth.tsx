@@ -1,11 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { nodeName } from '../../../src-shared/graph/diagnostics.js';
 import { getId, hasId } from '../../../src-shared/graph/records.js';
 import { useEditor, useEditorStore } from '../../editor/context.js';
 import { useApp } from '../../state/app-store.js';
 import { formatNorm } from '../overlay/color-scale.js';
-import { DepthChart } from '../overlay/DepthChart.js';
+import { DepthChart, DepthCompareChart } from '../overlay/DepthChart.js';
 import { useRunProbes } from '../overlay/overlay-state.js';
+import { useRunHost } from '../overlay/run-host.js';
 import { TREND_BACK, activationRows, formatTrend, residualRows, sortRows } from './health-rows.js';
 import type { HealthRow, Sort, SortKey } from './health-rows.js';
 import './health.css';
@@ -17,6 +18,9 @@ import './health.css';
  */
 export function RunHealth({ runId }: { runId: string }) {
   const probes = useRunProbes(runId);
+  const others = useOtherRuns(runId);
+  const [other, setOther] = useState<string>('');
+  const compared = others.find((o) => o.id === other);
   const nodes = useEditor((s) => s.doc.nodes);
   const history = probes?.history ?? [];
   const exists = (id: string): boolean => hasId(nodes, id);
@@ -25,7 +29,20 @@ export function RunHealth({ runId }: { runId: string }) {
   const latest = history[history.length - 1];
   return (
     <section className="run-health" data-testid="run-health" aria-label="Run health">
-      <DepthChart runId={runId} />
+      {others.length > 0 && (
+        <label className="health-compare muted">
+          Compare the depth picture with{' '}
+          <select value={compared === undefined ? '' : other} onChange={(e) => setOther(e.target.value)} data-testid="depth-compare-run">
+            <option value="">no other run</option>
+            {others.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {compared === undefined ? <DepthChart runId={runId} /> : <DepthCompareChart runIds={[runId, compared.id]} labels={['this run', compared.label]} />}
       {latest === undefined ? (
         <p className="muted health-empty">{probes?.status === 'error' ? probes.error : probes?.status === 'loading' ? 'Reading the run’s probes…' : 'No probes yet.'}</p>
       ) : (
@@ -59,6 +76,44 @@ export function RunHealth({ runId }: { runId: string }) {
       )}
     </section>
   );
+}
+
+interface OtherRun {
+  readonly id: string;
+  readonly label: string;
+}
+
+/** The other runs of this run's project, newest first (to compare the depth picture with). */
+function useOtherRuns(runId: string): readonly OtherRun[] {
+  const host = useRunHost((s) => s.host);
+  const [runs, setRuns] = useState<readonly OtherRun[]>([]);
+  useEffect(() => {
+    if (host === null) return undefined;
+    let alive = true;
+    const read = (): void => {
+      host.api.training
+        .get({ runId })
+        .then((r) => (r.run.projectId === null ? { runs: [] } : host.api.training.runs({ projectId: r.run.projectId })))
+        .then(
+          (r) => {
+            if (!alive) return;
+            const list = r.runs
+              .filter((x) => x.id !== runId)
+              .sort((a, b) => b.createdAt - a.createdAt)
+              .map((x) => ({ id: x.id, label: `${x.label ?? x.dataset} · ${new Date(x.createdAt).toLocaleTimeString()} · ${x.status}` }));
+            setRuns(list);
+          },
+          () => alive && setRuns([]),
+        );
+    };
+    read();
+    const off = host.on('training', 'status', read);
+    return () => {
+      alive = false;
+      off();
+    };
+  }, [host, runId]);
+  return runs;
 }
 
 interface TableProps {
