@@ -180,6 +180,9 @@ export class Trainer {
   private starting: { id: string; canceled: boolean; done: Promise<void> } | null = null;
   private closed = false;
   private pollTimer: NodeJS.Timeout | null = null;
+  private queueError: string | null = null;
+  /** recover() was asked for but the store could not be read yet. */
+  private recoveryDue = false;
   private readonly owner: string;
 
   constructor(o: TrainerOptions) {
@@ -335,15 +338,13 @@ export class Trainer {
    */
   recover(): string[] {
     if (this.o.store === undefined) return [];
-    const store = this.openStore();
-    const alive = this.o.ownerAlive ?? ownerAlive;
-    const marked: string[] = [];
-    for (const r of store.listRunsByStatus(['running', 'paused'])) {
-      if (r.owner !== null && r.owner !== this.owner && alive(r.owner)) continue;
-      if (this.runs.has(r.id)) continue;
-      store.updateRun(r.id, { status: 'failed', error: INTERRUPTED, finishedAt: r.finishedAt ?? this.now() });
-      marked.push(r.id);
-      this.emit('status', { runId: r.id, status: 'failed', error: INTERRUPTED });
+    this.recoveryDue = true;
+    let marked: string[] = [];
+    try {
+      marked = this.markInterrupted(this.openStore());
+    } catch (err) {
+      // The store cannot open now: the queue's poll tries again (recovery first).
+      this.queueProblem(err);
     }
     this.pump();
     // Runs queued by another process on the same store (skipwire train --queue) start here too.
@@ -355,20 +356,47 @@ export class Trainer {
     return marked;
   }
 
+  /** Marks runs left running or paused by a dead process as failed (INTERRUPTED). */
+  private markInterrupted(store: Store): string[] {
+    const alive = this.o.ownerAlive ?? ownerAlive;
+    const marked: string[] = [];
+    for (const r of store.listRunsByStatus(['running', 'paused'])) {
+      if (r.owner !== null && r.owner !== this.owner && alive(r.owner)) continue;
+      if (this.runs.has(r.id) || this.starting?.id === r.id) continue;
+      store.updateRun(r.id, { status: 'failed', error: INTERRUPTED, finishedAt: r.finishedAt ?? this.now() });
+      marked.push(r.id);
+      this.emit('status', { runId: r.id, status: 'failed', error: INTERRUPTED });
+    }
+    this.recoveryDue = false;
+    return marked;
+  }
+
+  /** A problem reading or writing the queue, told once per distinct message (the queue is polled). */
+  private queueProblem(err: unknown): void {
+    const message = `the training queue cannot be read: ${oneLine(err instanceof Error ? err.message : String(err))}`;
+    if (message !== this.queueError) this.o.notice?.('error', message);
+    this.queueError = message;
+  }
+
+
   /** Starts the oldest queued run when nothing trains in this process (and this process runs the queue). */
   private pump(): void {
     if (this.closed || this.o.runQueue === false || this.o.store === undefined || this.busy()) return;
     let store: Store;
     let next;
+    let claimed: boolean;
     try {
       store = this.openStore();
+      if (this.recoveryDue) this.markInterrupted(store);
       next = store.listRunsByStatus(['queued'])[0];
+      claimed = next !== undefined && store.claimQueuedRun(next.id, this.owner);
     } catch (err) {
-      this.o.notice?.('error', `the training queue cannot be read: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+      this.queueProblem(err);
       return;
     }
+    this.queueError = null;
     if (next === undefined) return;
-    if (!store.claimQueuedRun(next.id, this.owner)) {
+    if (!claimed) {
       // Another process took it: look again.
       setImmediate(() => this.pump());
       return;

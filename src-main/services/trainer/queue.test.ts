@@ -161,6 +161,34 @@ describe('the run queue', () => {
     store.close();
   }, 60_000);
 
+  it('a store that cannot open at start is told once; the queue tries again, recovering first', async () => {
+    const store = Store.open(`${dir}/late`);
+    const project = store.createProject('late', tinyNet());
+    const v = store.versionFor(project.id, tinyNet(), 'v');
+    const left = store.createRun({ projectId: project.id, versionId: v.id, dataset: 'synthetic', engine: 'wasm', hyperparameters: {}, status: 'running', owner: null });
+    const cli = new Trainer({ store: () => store, emit: () => undefined, runQueue: false, owner: 'test:cli' });
+    const queued = await cli.enqueue({ projectId: project.id, document: tinyNet(), dataset: data, engine: 'wasm', hyper });
+    let failing = 3;
+    const notices: string[] = [];
+    const rec = recorder();
+    const t = new Trainer({
+      store: () => {
+        if (failing-- > 0) throw new Error(`cannot open the project store at ${dir}/late: database is locked`);
+        return store;
+      },
+      emit: rec.emit,
+      notice: (_level, m) => notices.push(m),
+      owner: 'test:late',
+      queuePollMs: 50,
+    });
+    expect(t.recover()).toEqual([]);
+    await rec.until(queued.runId, 'done');
+    expect(notices).toEqual([`the training queue cannot be read: cannot open the project store at ${dir}/late: database is locked`]);
+    expect(store.getRun(left.id)).toMatchObject({ status: 'failed', error: INTERRUPTED });
+    await t.close();
+    store.close();
+  }, 60_000);
+
   it('close() stops every worker: the running run ends interrupted (epochs kept), queued runs stay queued for the next start', async () => {
     const store = Store.open(`${dir}/c`);
     const project = store.createProject('close', tinyNet());
