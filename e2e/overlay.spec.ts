@@ -167,3 +167,47 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await expect(page.locator('.layer-node.grad-own')).toHaveCount(0);
   await expect(page.getByTestId('residual-badge')).toHaveCount(0);
 });
+
+test('a segmentation run shows pixel accuracy, IoU per class and mean IoU, and the masks side by side', async ({ page, app }) => {
+  test.setTimeout(180_000);
+  await page.goto(app.url);
+  await expect(page.getByTestId('connection')).toHaveText(/connected/);
+  await page.getByTestId('open-gallery').click();
+  const gallery = page.getByTestId('gallery');
+  await gallery.getByTestId('template-unet').click();
+  await gallery.getByLabel('Depth').fill('2');
+  await gallery.getByLabel('Base channels').fill('4');
+  await gallery.getByLabel('Conv padding').selectOption('same');
+  await gallery.getByLabel('Input height').fill('16');
+  await gallery.getByLabel('Input width').fill('16');
+  await gallery.getByLabel('Classes').fill('4');
+  await gallery.getByTestId('template-create').click();
+  await expect(gallery).toHaveCount(0);
+  await expect(page.getByTestId('error-count')).toHaveText(/ 0 errors/);
+
+  await page.getByTestId('open-train').click();
+  const panel = page.getByTestId('train-panel');
+  await panel.getByTestId('train-dataset').selectOption('synthetic-segmentation');
+  await panel.getByTestId('train-epochs').fill('1');
+  await panel.getByTestId('train-batchSize').fill('8');
+  await panel.getByTestId('train-limit').fill('96');
+  await panel.getByTestId('train-probeEvery').fill('4');
+  await panel.getByTestId('train-start').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toBeVisible({ timeout: 60_000 });
+  // U-Net's long skips are concatenations: no residual merges, so no F/x badges; the layers are tinted all the same.
+  await expect(page.locator('.layer-node.grad-own').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('residual-badge')).toHaveCount(0);
+  await expect(view.getByTestId('run-status')).toHaveText('done', { timeout: 120_000 });
+
+  const evaluation = view.getByTestId('run-evaluation');
+  await expect(evaluation).toHaveAttribute('data-state', 'ready');
+  await expect(evaluation.getByTestId('eval-accuracy')).toContainText('pixel accuracy');
+  await expect(evaluation.getByTestId('eval-mean-iou')).toContainText('%');
+  await expect(evaluation.getByTestId('confusion-cell')).toHaveCount(16);
+  await expect(evaluation.getByTestId('class-bars').locator('li')).toHaveCount(4);
+  const sample = evaluation.getByTestId('sample').first();
+  await expect(sample.locator('canvas')).toHaveCount(3);
+  await evaluation.getByTestId('sample-grid').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '/tmp/b3-overlay-segmentation.png' });
+});
