@@ -75,6 +75,13 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await expect(view.getByTestId('run-final')).not.toContainText('val acc —');
   await page.screenshot({ path: '/tmp/b2-running.png' });
 
+  await view.getByRole('button', { name: 'Pause' }).click();
+  await expect(view.getByTestId('run-status')).toHaveText('paused', { timeout: 30_000 });
+  const paused = await chartPoints(page, 'loss');
+  await page.waitForTimeout(1500);
+  expect(await chartPoints(page, 'loss')).toBe(paused);
+  await view.getByRole('button', { name: 'Resume' }).click();
+  await expect(view.getByTestId('run-status')).toHaveText('running', { timeout: 30_000 });
   await view.getByRole('button', { name: 'Cancel' }).click();
   await expect(view.getByTestId('run-status')).toHaveText('canceled', { timeout: 30_000 });
   const steps = await chartPoints(page, 'loss');
@@ -154,4 +161,16 @@ test('the degradation experiment in one click: four runs queued, the first progr
   await expect(runs.nth(0)).toHaveAttribute('data-status', /canceled|done/, { timeout: 30_000 });
   for (const i of [1, 2, 3]) await expect(runs.nth(i)).toHaveAttribute('data-status', 'canceled', { timeout: 30_000 });
   await expect(ex.getByTestId('experiment-statement')).not.toHaveText('…');
+
+  // A new window (no memory of what it started) finds the experiment in the store.
+  const fresh = await page.context().browser()?.newContext({ viewport: { width: 1400, height: 1000 } });
+  if (fresh === undefined) throw new Error('no browser');
+  const other = await fresh.newPage();
+  await other.goto(app.url);
+  await other.getByTestId('open-runs').click();
+  await other.getByTestId('dock-tab-experiments').click();
+  await expect(other.getByTestId('experiment-run')).toHaveCount(4);
+  await expect(other.getByTestId('experiment-run').nth(3)).toContainText('ResNet-56');
+  await expect(other.getByTestId('experiment-run').nth(3)).toHaveAttribute('data-status', 'canceled');
+  await fresh.close();
 });

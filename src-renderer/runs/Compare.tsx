@@ -5,6 +5,7 @@ import type { Host } from '../host/host.js';
 import { RunCharts } from './charts/RunCharts.js';
 import { runColor } from './charts/chart-data.js';
 import { DiffView } from './DiffView.js';
+import { DepthCompareChart } from './overlay/DepthChart.js';
 import { useDock } from './dock-store.js';
 import { formatPercent, formatValue } from './format.js';
 import { loadRun, useRuns } from './runs-store.js';
@@ -125,6 +126,10 @@ export function Compare({ host }: { host: Host }) {
         </table>
       </div>
       <RunCharts runs={chartRuns} height={170} />
+      <details className="run-section" open>
+        <summary>Gradient norm by depth</summary>
+        <DepthCompareChart runIds={ids} labels={chartRuns.map((r) => r.name)} />
+      </details>
       <h4>Architecture</h4>
       {ids.slice(1).map((id, j) => {
         const v = versions[j + 1];

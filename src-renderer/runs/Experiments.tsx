@@ -8,7 +8,8 @@ import { useRunFocus } from '../state/run-focus.js';
 import { RunCharts } from './charts/RunCharts.js';
 import { runColor } from './charts/chart-data.js';
 import { useDock } from './dock-store.js';
-import { useExperiments } from './experiments-store.js';
+import { experimentsFromRuns, mergeExperiments, useExperiments } from './experiments-store.js';
+import { DepthCompareChart } from './overlay/DepthChart.js';
 import type { StartedExperiment } from './experiments-store.js';
 import { formatValue, isActive } from './format.js';
 import { RunProgress } from './RunProgress.js';
@@ -110,6 +111,10 @@ function ExperimentView({ host, exp, preset }: { host: Host; exp: StartedExperim
       </div>
       {error !== null && <div className="run-error">{error}</div>}
       <RunCharts runs={chartRuns} height={160} />
+      <details className="run-section" open>
+        <summary>Gradient norm by depth (vanishing in the plain networks?)</summary>
+        <DepthCompareChart runIds={ids} labels={exp.runs.map((r) => r.label)} />
+      </details>
       {outcome !== null && (
         <table className="compare-table" data-testid="experiment-outcome">
           <thead>
@@ -151,7 +156,9 @@ function ExperimentView({ host, exp, preset }: { host: Host; exp: StartedExperim
  */
 export function Experiments({ host }: { host: Host }) {
   const notify = useApp((s) => s.notify);
-  const started = useExperiments((s) => s.started);
+  const remembered = useExperiments((s) => s.started);
+  const [found, setFound] = useState<StartedExperiment[]>([]);
+  const started = useMemo(() => mergeExperiments(remembered, found), [remembered, found]);
   const [presets, setPresets] = useState<ExperimentPresetInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [presetId, setPresetId] = useState('');
@@ -163,13 +170,23 @@ export function Experiments({ host }: { host: Host }) {
   const [shown, setShown] = useState<string | null>(null);
 
   useEffect(() => {
+    let live = true;
     host.api.training.presets({}).then(
-      (r) => {
+      async (r) => {
+        if (!live) return;
         setPresets(r.presets);
         setPresetId((id) => (id === '' ? (r.presets[0]?.id ?? '') : id));
+        // Experiments started earlier (another window, before a restart) are in the store: runs sharing a group.
+        const titles = Object.fromEntries(r.presets.map((p) => [p.id, p.title]));
+        const projects = (await host.api.projects.list({})).projects.slice(0, 40);
+        const lists = await Promise.all(projects.map((p) => host.api.training.runs({ projectId: p.id }).then((x) => experimentsFromRuns(p.id, x.runs, titles), () => [])));
+        if (live) setFound(lists.flat());
       },
-      (e: unknown) => setError(`Could not read the experiments: ${message(e)}`),
+      (e: unknown) => live && setError(`Could not read the experiments: ${message(e)}`),
     );
+    return () => {
+      live = false;
+    };
   }, [host]);
 
   const preset = presets?.find((p) => p.id === presetId);
