@@ -80,6 +80,20 @@ export class ProjectSession {
         else if (s.current !== undefined && mine !== undefined && s.current.revision !== mine.revision) this.autosaver.setRevision(s.current.revision);
       }),
     );
+    // Leaving the page: the last edits go out now (the save is sent before the page unloads); with
+    // changes that cannot be saved (a conflict, an error) the browser asks first.
+    if (typeof window !== 'undefined') {
+      const onLeave = (e: BeforeUnloadEvent): void => {
+        const kind = this.autosaver.status.kind;
+        if (kind === 'conflict' || (kind === 'error' && this.autosaver.isDirty)) {
+          e.preventDefault();
+          return;
+        }
+        if (this.autosaver.isDirty) void this.autosaver.flush();
+      };
+      window.addEventListener('beforeunload', onLeave);
+      this.offs.push(() => window.removeEventListener('beforeunload', onLeave));
+    }
     return () => {
       for (const off of this.offs.splice(0)) off();
       this.autosaver.dispose();
@@ -195,7 +209,7 @@ export class ProjectSession {
     const base = this.autosaver.attached ?? t;
     let r;
     try {
-      const kept = await this.keepAsVersion(base.projectId, `Before restoring ${label}`);
+      const kept = await this.keepAsVersion(base.projectId, versionId, `Before restoring ${label}`);
       if (kept !== null) this.notify('info', `Kept the current network as version ${kept.number} before restoring ${label}.`);
       r = await this.api.projects.restoreVersion({ id: base.projectId, versionId, baseRevision: base.revision });
     } catch (e) {
@@ -219,11 +233,15 @@ export class ProjectSession {
     return true;
   }
 
-  /** Saves the working copy as a version unless the newest version already has the same network; the new version, or null. */
-  private async keepAsVersion(id: string, message: string): Promise<VersionSummary | null> {
+  /**
+   * Before restoring `restoring`: saves the working copy as a version unless the newest version or the
+   * one being restored already holds the same network. The new version, or null.
+   */
+  private async keepAsVersion(id: string, restoring: string, message: string): Promise<VersionSummary | null> {
     const { versions } = await this.api.projects.versions({ id });
-    const newest = versions[0];
-    if (newest !== undefined && (await this.api.projects.diffVersions({ id, from: newest.id })).identical) return null;
+    for (const v of new Set([versions[0]?.id, restoring])) {
+      if (v !== undefined && (await this.api.projects.diffVersions({ id, from: v })).identical) return null;
+    }
     return this.api.projects.saveVersion({ id, message });
   }
 
