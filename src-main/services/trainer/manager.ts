@@ -340,10 +340,11 @@ export class Trainer {
     if (this.o.store === undefined) return [];
     this.recoveryDue = true;
     let marked: string[] = [];
+    // A store that cannot open now is told by the projects service; the queue's poll tries again (recovery first).
+    const store = this.storeIfOpen();
     try {
-      marked = this.markInterrupted(this.openStore());
+      if (store !== null) marked = this.markInterrupted(store);
     } catch (err) {
-      // The store cannot open now: the queue's poll tries again (recovery first).
       this.queueProblem(err);
     }
     this.pump();
@@ -371,6 +372,15 @@ export class Trainer {
     return marked;
   }
 
+  /** The store, or null when it cannot open now (the projects service tells the user that). */
+  private storeIfOpen(): Store | null {
+    try {
+      return this.openStore();
+    } catch {
+      return null;
+    }
+  }
+
   /** A problem reading or writing the queue, told once per distinct message (the queue is polled). */
   private queueProblem(err: unknown): void {
     const message = `the training queue cannot be read: ${oneLine(err instanceof Error ? err.message : String(err))}`;
@@ -382,11 +392,11 @@ export class Trainer {
   /** Starts the oldest queued run when nothing trains in this process (and this process runs the queue). */
   private pump(): void {
     if (this.closed || this.o.runQueue === false || this.o.store === undefined || this.busy()) return;
-    let store: Store;
+    const store = this.storeIfOpen();
+    if (store === null) return;
     let next;
     let claimed: boolean;
     try {
-      store = this.openStore();
       if (this.recoveryDue) this.markInterrupted(store);
       next = store.listRunsByStatus(['queued'])[0];
       claimed = next !== undefined && store.claimQueuedRun(next.id, this.owner);

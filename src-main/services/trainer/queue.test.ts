@@ -161,7 +161,7 @@ describe('the run queue', () => {
     store.close();
   }, 60_000);
 
-  it('a store that cannot open at start is told once; the queue tries again, recovering first', async () => {
+  it('a store that cannot open at start: the queue tries again, recovering first', async () => {
     const store = Store.open(`${dir}/late`);
     const project = store.createProject('late', tinyNet());
     const v = store.versionFor(project.id, tinyNet(), 'v');
@@ -183,7 +183,7 @@ describe('the run queue', () => {
     });
     expect(t.recover()).toEqual([]);
     await rec.until(queued.runId, 'done');
-    expect(notices).toEqual([`the training queue cannot be read: cannot open the project store at ${dir}/late: database is locked`]);
+    expect(notices).toEqual([]); // the projects service tells that the store cannot open
     expect(store.getRun(left.id)).toMatchObject({ status: 'failed', error: INTERRUPTED });
     await t.close();
     store.close();
