@@ -122,6 +122,9 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   const a = await shortRun();
   await setParam(page, 'stem_conv1', 'kernel', '5');
   const b = await shortRun();
+  await page.getByTestId('runs-dock').screenshot({ path: '/tmp/b2-runview.png' });
+  await page.locator('.runs-dock-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await page.getByTestId('runs-dock').screenshot({ path: '/tmp/b2-runview-bottom.png' });
   expect(new Set([runId, a, b]).size).toBe(3);
   await page.getByRole('button', { name: 'Back to the run history' }).click();
   for (const id of [runId, a, b]) await page.locator(`[data-testid="run-row"][data-run-id="${id}"] input[type="checkbox"]`).check();

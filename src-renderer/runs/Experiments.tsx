@@ -80,7 +80,11 @@ function ExperimentView({ host, exp, preset }: { host: Host; exp: StartedExperim
             Cancel all
           </button>
         )}
-        <button type="button" className="ghost" onClick={() => useDock.getState().setCompare(ids)} title="Pick these runs for the Compare tab">
+        <button type="button" className="ghost" onClick={() => {
+            useDock.getState().setCompare(ids);
+            useDock.getState().show('compare');
+          }}
+          title="Compare these runs: final metrics, params and FLOPs, architecture diffs">
           To compare
         </button>
       </div>

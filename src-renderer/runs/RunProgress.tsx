@@ -54,18 +54,24 @@ export function RunProgress({ api, runId }: { api: Clients; runId: string }) {
       <div className="run-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} aria-label="Training progress">
         <div style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
-      <div className="run-facts" data-testid="run-facts">
-        <span>
-          epoch {p?.epoch ?? live?.epoch ?? '—'}/{p?.epochs ?? live?.epochs ?? '—'}
-        </span>
-        <span>
-          step {step}/{total || '—'}
-        </span>
-        <span>loss {formatValue(p?.loss ?? live?.loss)}</span>
-        <span>acc {formatPercent(p?.accuracy ?? live?.accuracy)}</span>
-        <span>{formatRate(p?.imagesPerSecond ?? live?.imagesPerSecond)}</span>
-        {isActive(status) && <span>ETA {formatDuration(p?.etaSeconds ?? live?.etaSeconds)}</span>}
-      </div>
+      {status === 'queued' ? (
+        <div className="run-facts" data-testid="run-facts">
+          <span>waits in the queue: runs start one after another</span>
+        </div>
+      ) : (
+        <div className="run-facts" data-testid="run-facts">
+          <span>
+            epoch {p?.epoch ?? live?.epoch ?? '—'}/{p?.epochs ?? live?.epochs ?? '—'}
+          </span>
+          <span>
+            step {step}/{total || '—'}
+          </span>
+          <span>loss {formatValue(p?.loss ?? live?.loss)}</span>
+          <span>acc {formatPercent(p?.accuracy ?? live?.accuracy)}</span>
+          <span>{formatRate(p?.imagesPerSecond ?? live?.imagesPerSecond)}</span>
+          {isActive(status) && <span>ETA {formatDuration(p?.etaSeconds ?? live?.etaSeconds)}</span>}
+        </div>
+      )}
       {run.error !== null && (
         <div className="run-error" role="alert">
           {run.error}
