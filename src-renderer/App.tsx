@@ -371,7 +371,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         />
       )}
       {exportCode && <ExportDialog host={host} onClose={() => setExportCode(false)} />}
-      <RunsDock host={host} />
+      <RunsDock host={host} projects={session} />
     </>
   );
 }
