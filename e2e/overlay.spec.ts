@@ -161,6 +161,8 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await expect(page.getByTestId('residual-badge')).toHaveCount(adds.length);
   await expect(page.getByTestId('run-health').getByTestId('depth-chart')).not.toHaveAttribute('data-points', '0');
   await expect(page.getByTestId('run-health').getByTestId('residual-table').locator('tbody tr')).toHaveCount(adds.length);
+  // The canvas shows the network this run trained: no warning that it differs.
+  await expect(page.getByTestId('grad-legend')).not.toContainText('another network');
 
   // Off: no tint, no badges.
   await page.getByTestId('grad-overlay-toggle').uncheck();

@@ -2,7 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { useEditor } from '../../editor/context.js';
 import { useRunFocus } from '../../state/run-focus.js';
 import { RAMP_START, decadeTicks, formatDecade, formatNorm, logDomain, ramp } from './color-scale.js';
-import { overlayView } from './flow-tint.js';
+import { expandRepeats } from '../../../src-shared/graph/repeat.js';
+import { overlayView, sameNetwork } from './flow-tint.js';
 import { setOverlayView, useOverlayView, useRunProbes } from './overlay-state.js';
 import { allGradNorms } from './probe-model.js';
 import './overlay.css';
@@ -29,9 +30,16 @@ export function GradientOverlay() {
   const latest = history === undefined ? undefined : history[history.length - 1];
   const domain = useMemo(() => (history === undefined ? null : logDomain(allGradNorms(history.slice(-SCALE_WINDOW)))), [history]);
 
+  const kinds = probes?.kinds ?? null;
+  const other = useMemo(() => {
+    if (kinds === null) return false;
+    const expanded = Object.values(doc.groups).some((g) => g.repeat > 1) ? expandRepeats(doc) : doc;
+    return !sameNetwork(expanded, kinds);
+  }, [doc, kinds]);
+
   useEffect(() => {
-    setOverlayView(on && latest !== undefined ? overlayView(doc, latest, domain) : null);
-  }, [on, latest, doc, domain]);
+    setOverlayView(on && latest !== undefined ? overlayView(doc, latest, domain, kinds) : null);
+  }, [on, latest, doc, domain, kinds]);
   useEffect(() => () => setOverlayView(null), []);
 
   const view = useOverlayView((s) => s.view);
@@ -69,6 +77,11 @@ export function GradientOverlay() {
           <div className="grad-note muted">
             {tinted} layer{tinted === 1 ? '' : 's'} with weights filled; others outlined with the nearest weighted layer upstream
           </div>
+          {other && (
+            <div className="grad-note grad-other" data-testid="grad-other-network">
+              This run trained another network (or a version since edited): only the layers it shares with the canvas are shown.
+            </div>
+          )}
         </>
       )}
       {on && latest !== undefined && domain === null && <div className="grad-wait">no finite gradient norm in this run’s probes</div>}

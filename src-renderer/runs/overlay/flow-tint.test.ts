@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cifarResNet, buildGraph } from '../../../src-shared/graph/sample-graphs.js';
 import { colorFor } from './color-scale.js';
-import { deadBadge, overlayView, residualBadge } from './flow-tint.js';
+import { expandRepeats } from '../../../src-shared/graph/repeat.js';
+import { deadBadge, overlayView, residualBadge, sameNetwork } from './flow-tint.js';
 import type { ProbeSnapshot } from './probe-model.js';
 
 const snap = (nodes: Record<string, number | null>, extra: Partial<ProbeSnapshot> = {}): ProbeSnapshot => ({
@@ -71,6 +72,26 @@ describe('overlayView', () => {
     expect(v.tints.get(conv1)).toMatchObject({ value: 0.2, copies: 2 });
     expect(v.residuals.get(byLabel('s1b1_add'))?.value).toBeCloseTo(0.3);
     expect(v.dead.get(relu1)?.value).toBe(0.35);
+  });
+
+  it('with the run’s graph known, shows only the nodes it trained under the same id and kind', () => {
+    const kinds = new Map(Object.values(doc.nodes).map((n) => [n.id, n.kind]));
+    kinds.set(bn1, 'GroupNorm'); // the run had another layer under this id
+    const v = overlayView(doc, snap({ [conv1]: 0.1, [bn1]: 0.01 }, { activations: new Map([[relu1, 0.5]]) }), domain, kinds);
+    expect(v.tints.get(conv1)?.own).toBe(true);
+    expect(v.tints.get(bn1)).toMatchObject({ own: false, from: conv1 });
+    expect(v.dead.get(relu1)?.value).toBe(0.5);
+    kinds.delete(relu1);
+    expect(overlayView(doc, snap({ [conv1]: 0.1 }, { activations: new Map([[relu1, 0.5]]) }), domain, kinds).dead.has(relu1)).toBe(false);
+  });
+
+  it('tells whether the canvas shows the network the run trained (repeats unrolled)', () => {
+    const kinds = new Map(Object.values(expandRepeats(doc).nodes).map((n) => [n.id, n.kind]));
+    expect(sameNetwork(expandRepeats(doc), kinds)).toBe(true);
+    kinds.set(conv1, 'Dense');
+    expect(sameNetwork(doc, kinds)).toBe(false);
+    kinds.delete(conv1);
+    expect(sameNetwork(doc, kinds)).toBe(false);
   });
 
   it('tints nothing without a domain (no finite norm yet)', () => {

@@ -1,5 +1,5 @@
 import type { GraphDocument, NodeId } from '../../../src-shared/graph/document.js';
-import { hasId } from '../../../src-shared/graph/records.js';
+import { getId, hasId } from '../../../src-shared/graph/records.js';
 import { colorFor } from './color-scale.js';
 import type { LogDomain } from './color-scale.js';
 import { aggregateByNode } from './probe-model.js';
@@ -41,13 +41,23 @@ export interface OverlayView {
   readonly dead: ReadonlyMap<NodeId, Aggregate>;
 }
 
-export function overlayView(doc: GraphDocument, snapshot: ProbeSnapshot, domain: LogDomain | null): OverlayView {
+/**
+ * `runKinds`: the layer kind of every node of the graph the run trained (copies included), when
+ * known. A node of the canvas is then shown only where the run had a node of that id and kind, so
+ * a run of another network (or of a version since edited) never paints a layer it did not train.
+ */
+export function overlayView(doc: GraphDocument, snapshot: ProbeSnapshot, domain: LogDomain | null, runKinds: ReadonlyMap<string, string> | null = null): OverlayView {
   const exists = (id: string): boolean => hasId(doc.nodes, id);
-  const grads = aggregateByNode(snapshot.nodes, (n) => n.gradNorm, exists);
+  const same = (id: string): boolean => exists(id) && (runKinds === null || runKinds.get(id) === getId(doc.nodes, id)?.kind);
+  const keep = <T>(m: Map<string, T>): Map<string, T> => {
+    for (const id of [...m.keys()]) if (!same(id)) m.delete(id);
+    return m;
+  };
+  const grads = keep(aggregateByNode(snapshot.nodes, (n) => n.gradNorm, exists));
   const tints = new Map<NodeId, NodeTint>();
   if (domain !== null) {
     for (const [id, a] of grads) {
-      if (!exists(id) || a.value === null) continue;
+      if (a.value === null) continue;
       const color = colorFor(a.value, domain);
       if (color !== null) tints.set(id, { color, value: a.value, own: true, from: id, copies: a.copies });
     }
@@ -90,8 +100,8 @@ export function overlayView(doc: GraphDocument, snapshot: ProbeSnapshot, domain:
     epoch: snapshot.epoch,
     domain,
     tints,
-    residuals: aggregateByNode(snapshot.residuals, (r) => r.ratio, exists),
-    dead: aggregateByNode(snapshot.activations, (d) => d, exists),
+    residuals: keep(aggregateByNode(snapshot.residuals, (r) => r.ratio, exists)),
+    dead: keep(aggregateByNode(snapshot.activations, (d) => d, exists)),
   };
 }
 
@@ -105,4 +115,14 @@ export function deadBadge(fraction: number | null): string | null {
   if (fraction === null || !Number.isFinite(fraction) || fraction <= 0) return null;
   const pct = fraction * 100;
   return `dead ${pct < 1 ? '<1' : Math.round(pct).toString()}%`;
+}
+
+/**
+ * Whether the canvas shows the network a run trained: the same nodes (a repeated block unrolled
+ * as the trainer did) with the same kinds. Positions, labels and params are not compared.
+ */
+export function sameNetwork(expanded: GraphDocument, runKinds: ReadonlyMap<string, string>): boolean {
+  const nodes = Object.values(expanded.nodes);
+  if (nodes.length !== runKinds.size) return false;
+  return nodes.every((n) => runKinds.get(n.id) === n.kind);
 }
