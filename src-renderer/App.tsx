@@ -23,7 +23,7 @@ import { ConflictBanner } from './projects/ConflictBanner.js';
 import { HistoryPanel } from './projects/HistoryPanel.js';
 import { ProjectsPage } from './projects/ProjectsPage.js';
 import { SaveVersionDialog } from './projects/SaveVersionDialog.js';
-import { lastProjectId, rememberProject } from './projects/last-project.js';
+import { lastOpen, rememberProject } from './projects/last-project.js';
 import { ProjectSession } from './projects/session.js';
 import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
@@ -59,7 +59,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const inProject = useProject((s) => s.current !== undefined);
   const started = useRef(false);
   useEffect(() => session.start(), [session]);
-  // At start: reopen the project open last time; with none, show the projects page when there are projects.
+  // At start: reopen the project open last time; when none was open, show the projects page (if there are projects); a first start opens the editor.
   useEffect(() => {
     if (started.current) return;
     started.current = true;
@@ -69,10 +69,10 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         () => undefined,
       );
     };
-    const last = lastProjectId();
-    if (last === undefined) showProjects();
-    else
-      void session.open(last).then((ok) => {
+    const last = lastOpen();
+    if (last.kind === 'none') showProjects();
+    else if (last.kind === 'project')
+      void session.open(last.id).then((ok) => {
         if (ok) return;
         rememberProject(undefined);
         showProjects();

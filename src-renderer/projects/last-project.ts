@@ -1,5 +1,10 @@
-/** The project open when the window was last used, reopened at start (per browser profile / Electron userData). */
+/**
+ * What was open when the window was last used (per browser profile / Electron userData): a
+ * project (reopened at start), no project (the projects page is shown), or nothing yet (a first start).
+ */
 const KEY = 'skipwire.lastProject';
+
+export type LastOpen = { readonly kind: 'first-start' } | { readonly kind: 'none' } | { readonly kind: 'project'; readonly id: string };
 
 function storage(): Storage | undefined {
   try {
@@ -9,14 +14,17 @@ function storage(): Storage | undefined {
   }
 }
 
-export function lastProjectId(): string | undefined {
+export function lastOpen(): LastOpen {
   const v = storage()?.getItem(KEY);
-  return v === null || v === undefined || v === '' ? undefined : v;
+  if (v === null || v === undefined) return { kind: 'first-start' };
+  return v === '' ? { kind: 'none' } : { kind: 'project', id: v };
 }
 
+/** Remembers the open project (undefined: the network open now is in no project). */
 export function rememberProject(id: string | undefined): void {
-  const s = storage();
-  if (s === undefined) return;
-  if (id === undefined) s.removeItem(KEY);
-  else s.setItem(KEY, id);
+  try {
+    storage()?.setItem(KEY, id ?? '');
+  } catch {
+    // Storage full or refused: the next start shows the projects page instead of reopening.
+  }
 }
