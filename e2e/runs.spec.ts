@@ -137,6 +137,17 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   // The first run and the second trained the same version; the third an edited one.
   await expect(compare.getByTestId('diff-view')).toContainText('kernel: 3 → 5');
   await page.screenshot({ path: '/tmp/b2-compare.png', fullPage: true });
+
+  // The first short run trained the 3×3 stem; restoring its version brings that back into the editor.
+  await expect(page.locator('.react-flow__node[data-id="stem_conv1"]')).toContainText('5×5');
+  await page.getByTestId('dock-tab-runs').click();
+  await page.locator(`[data-testid="run-row"][data-run-id="${a}"] .run-row-main`).click();
+  await page.getByTestId('open-version').click();
+  await expect(page.getByTestId('version-modal')).toContainText('kernel=3');
+  await page.getByTestId('restore-version').click();
+  await expect(page.getByTestId('version-modal')).toHaveCount(0);
+  await expect(page.getByRole('status')).toContainText('Restored version 1');
+  await expect(page.locator('.react-flow__node[data-id="stem_conv1"]')).toContainText('3×3');
 });
 
 test('the degradation experiment in one click: four runs queued, the first progressing, the expected outcome beside them', async ({ page, app }) => {
