@@ -388,7 +388,6 @@ export class Trainer {
     this.queueError = message;
   }
 
-
   /** Starts the oldest queued run when nothing trains in this process (and this process runs the queue). */
   private pump(): void {
     if (this.closed || this.o.runQueue === false || this.o.store === undefined || this.busy()) return;
