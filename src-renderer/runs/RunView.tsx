@@ -5,7 +5,7 @@ import { RunCharts } from './charts/RunCharts.js';
 import { RunEvaluation } from './evaluation/RunEvaluation.js';
 import { RunHealth } from './health/RunHealth.js';
 import { runColor } from './charts/chart-data.js';
-import { formatPercent, formatValue, formatWhen, isActive } from './format.js';
+import { formatPercent, formatValue, formatWhen, hyperLine, isActive } from './format.js';
 import type { ProjectActions } from './project-actions.js';
 import { RunProgress } from './RunProgress.js';
 import { loadRun, useRuns } from './runs-store.js';
@@ -13,24 +13,6 @@ import { lastEpoch } from './series.js';
 import { VersionModal } from './VersionModal.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** The hyperparameters a run recorded, in one line. */
-export function hyperLine(h: Readonly<Record<string, unknown>>): string {
-  const parts: string[] = [];
-  const n = (k: string): number | undefined => (typeof h[k] === 'number' ? h[k] : undefined);
-  if (typeof h.optimizer === 'string') parts.push(h.optimizer);
-  const lr = n('learningRate');
-  if (lr !== undefined) parts.push(`lr ${lr}`);
-  const b = n('batchSize');
-  if (b !== undefined) parts.push(`batch ${b}`);
-  const e = n('epochs');
-  if (e !== undefined) parts.push(`${e} epochs`);
-  const l = n('limit');
-  if (l !== undefined) parts.push(`limit ${l}`);
-  const s = n('seed');
-  if (s !== undefined) parts.push(`seed ${s}`);
-  return parts.join(' · ');
-}
 
 /** One run: where it is, its curves (live while it trains), its final numbers, and the version it trained. */
 export function RunView({ host, projects, runId, onBack }: { host: Host; projects: ProjectActions; runId: string; onBack: () => void }) {

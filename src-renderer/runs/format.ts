@@ -47,3 +47,21 @@ export function formatWhen(ms: number | null): string {
   if (ms === null) return '—';
   return new Date(ms).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
+
+/** The hyperparameters a run recorded, in one line. */
+export function hyperLine(h: Readonly<Record<string, unknown>>): string {
+  const parts: string[] = [];
+  const n = (k: string): number | undefined => (typeof h[k] === 'number' ? h[k] : undefined);
+  if (typeof h.optimizer === 'string') parts.push(h.optimizer);
+  const lr = n('learningRate');
+  if (lr !== undefined) parts.push(`lr ${lr}`);
+  const b = n('batchSize');
+  if (b !== undefined) parts.push(`batch ${b}`);
+  const e = n('epochs');
+  if (e !== undefined) parts.push(`${e} epochs`);
+  const l = n('limit');
+  if (l !== undefined) parts.push(`limit ${l}`);
+  const s = n('seed');
+  if (s !== undefined) parts.push(`seed ${s}`);
+  return parts.join(' · ');
+}
