@@ -294,9 +294,11 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <button type="button" onClick={() => run('save-version')} title="Save, then freeze this network as an immutable version with a message">
             Save version
           </button>
-          <button type="button" className="view-toggle" aria-pressed={showHistory} disabled={!inProject} onClick={() => setShowHistory((v) => !v)} title="Version history: compare and restore versions" data-testid="history-toggle">
-            History
-          </button>
+          {inProject && (
+            <button type="button" className="view-toggle" aria-pressed={showHistory} onClick={() => setShowHistory((v) => !v)} title="Version history: compare and restore versions" data-testid="history-toggle">
+              History
+            </button>
+          )}
           <span className="sep" aria-hidden="true" />
           <button type="button" onClick={() => run('undo')} disabled={!canUndo} title="Undo (Ctrl/Cmd+Z)" aria-label="Undo">
             ↶ Undo
