@@ -23,7 +23,7 @@ async function tinyResNet(page: Page, depth: number): Promise<void> {
 
 /** Layer ids on the canvas of a kind. */
 async function idsOf(page: Page, kind: string): Promise<string[]> {
-  return page.locator(`.react-flow__node:has(.layer-node[data-kind="${kind}"])`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.id ?? ''));
+  return page.locator(`.react-flow__node:has(.layer-node[data-kind="${kind}"])`).evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
 }
 
 test('a training run tints the canvas by gradient norm live, badges the residual merges, and shows its health and evaluation', async ({ page, app }) => {
@@ -111,7 +111,7 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await page.screenshot({ path: 'docs/screenshot-gradient-flow.png', clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y } });
   // The same in the dark theme (looked at, not kept).
   await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: '/tmp/b3-overlay-dark.png', clip: { x: box.x, y: box.y, width: box.width, height: bottom - box.y } });
   await page.getByRole('button', { name: 'Switch to light theme' }).click();
   await page.getByRole('button', { name: 'Layers', exact: true }).click();
