@@ -51,7 +51,12 @@ export class ProjectSession {
         const r = await this.api.projects.saveWorkingCopy({ id, document: doc, baseRevision });
         return r.saved ? { saved: true, revision: r.revision } : { saved: false, currentRevision: r.currentRevision };
       },
-      onStatus: (s) => useProject.getState().setAutosave(s),
+      onStatus: (s) => {
+        const before = useProject.getState().autosave;
+        useProject.getState().setAutosave(s);
+        // Say a failed autosave once (the top bar keeps saying it until a save succeeds).
+        if (s.kind === 'error' && before.kind !== 'error') this.notify('error', `Not saved: ${s.message}. Your network is still here; the next edit or Save tries again.`);
+      },
       onSaved: (t) => useProject.getState().setCurrent(t),
     });
   }
