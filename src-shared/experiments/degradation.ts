@@ -90,7 +90,7 @@ export const degradationPreset: ExperimentPreset = {
   expected:
     'He et al. (2015) found that the deeper plain network trains worse: plain-56 ends with higher training error than plain-20, so it is not overfitting — the extra layers are simply harder to optimise. With identity shortcuts the problem goes away: ResNet-56 trains at least as well as ResNet-20. The shortcuts let each block start as an identity and keep gradients flowing to the early layers.',
   datasetNote:
-    'Fashion-MNIST (28×28 grey) by default, CIFAR-10 (the paper\'s dataset) when you give its folder. The defaults train a 5,000-image subset for 5 epochs so the four runs finish in reasonable time on a CPU; the paper trained 64k iterations on the full set, and a short run may not show the gap.',
+    'Fashion-MNIST (28×28 grey) by default, CIFAR-10 (the paper\'s dataset) when you give its folder. The defaults train a 5,000-image subset for 5 epochs: on a CPU engine the 56-layer networks still take a while each (the run shows images/s and ETA); lower the example limit for a quicker look. The paper trained 64k iterations on the full set, and a short run may not show the gap.',
   hyper: { optimizer: 'momentum', learningRate: 0.1, weightDecay: 1e-4, batchSize: 64, epochs: 5, limit: 5000, augment: { cropPadding: 0, flip: false }, probeEvery: 20 },
   networks,
   outcome: degradationOutcome,
