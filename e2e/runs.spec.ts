@@ -152,6 +152,7 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
 
 test('the degradation experiment in one click: four runs queued, the first progressing, the expected outcome beside them', async ({ page, app }) => {
   test.setTimeout(180_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(app.url);
   await expect(page.getByTestId('connection')).toHaveText(/connected/);
   await page.getByTestId('open-runs').click();
@@ -169,7 +170,10 @@ test('the degradation experiment in one click: four runs queued, the first progr
   await expect(runs.nth(0)).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
   for (const i of [1, 2, 3]) await expect(runs.nth(i)).toHaveAttribute('data-status', 'queued');
   await expect(runs.nth(0).getByTestId('run-facts')).toContainText(/step [1-9]/, { timeout: 60_000 });
+  await expect.poll(() => chartPoints(page, 'loss'), { timeout: 60_000 }).toBeGreaterThan(0);
   await page.screenshot({ path: '/tmp/b2-experiment.png' });
+  await page.locator('.runs-dock-body').evaluate((el) => el.scrollTo(0, 700));
+  await page.getByTestId('runs-dock').screenshot({ path: '/tmp/b2-experiment-curves.png' });
   await ex.getByTestId('experiment-cancel').click();
   // The first may have finished already; the queued ones leave the queue.
   await expect(runs.nth(0)).toHaveAttribute('data-status', /canceled|done/, { timeout: 30_000 });

@@ -12,6 +12,9 @@ function cssVar(name: string, fallback: string): string {
   return v === '' ? fallback : v;
 }
 
+/** Steps are whole numbers: x ticks at 1, 2, 5 × powers of ten. */
+const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1000, 10_000, 100_000, 1_000_000].map((p) => m * p)).sort((a, b) => a - b);
+
 function optionsFor(title: string, lines: readonly Line[], logY: boolean, width: number, height: number, xLabel: string): uPlot.Options {
   const muted = cssVar('--muted', '#9aa4b2');
   const grid = cssVar('--border', '#2a313b');
@@ -24,7 +27,7 @@ function optionsFor(title: string, lines: readonly Line[], logY: boolean, width:
     legend: { live: true },
     scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
     axes: [
-      { ...axis, space: 50, size: 28 },
+      { ...axis, space: 50, size: 28, incrs: STEP_INCREMENTS },
       { ...axis, size: 52, space: 22, values: (_u, splits) => splits.map((v) => formatValue(v)) },
     ],
     series: [
@@ -36,7 +39,8 @@ function optionsFor(title: string, lines: readonly Line[], logY: boolean, width:
           width: l.dash === true ? 2 : 1.25,
           spanGaps: true,
           ...(l.dash === true ? { dash: [6, 4] } : {}),
-          points: { show: l.points === true, size: 7, width: 1.5, fill: l.color, stroke: l.color },
+          // Epoch series always show their points; per-step ones when there are few (uPlot decides by spacing).
+          points: l.points === true ? { show: true, size: 7, width: 1.5, fill: l.color, stroke: l.color } : { size: 4, fill: l.color },
           value: (_u, v) => (v === null || v === undefined ? '—' : formatValue(v)),
         }),
       ),
