@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Clients } from '../../src-shared/api/index.js';
 import { useApp } from '../state/app-store.js';
 import { formatDuration, formatPercent, formatRate, formatValue, isActive } from './format.js';
+import { progressFacts } from './progress-facts.js';
 import { useRuns } from './runs-store.js';
 
 /** Where a run is: status, progress bar, epoch and step, loss/accuracy, img/s, ETA; pause, resume, cancel. */
@@ -10,12 +11,8 @@ export function RunProgress({ api, runId }: { api: Clients; runId: string }) {
   const notify = useApp((s) => s.notify);
   const [busy, setBusy] = useState(false);
   if (run === undefined) return null;
-  const status = run.status ?? run.record?.status ?? 'queued';
-  const p = run.progress;
-  const live = run.record?.live ?? null;
-  const step = p?.step ?? live?.step ?? 0;
-  const total = p?.totalSteps ?? live?.totalSteps ?? 0;
-  const fraction = status === 'done' ? 1 : total > 0 ? Math.min(1, step / total) : 0;
+  const f = progressFacts(run);
+  const status = f.status;
   const act = (what: 'pause' | 'resume' | 'cancel'): void => {
     setBusy(true);
     api.training[what]({ runId }).then(
@@ -51,8 +48,8 @@ export function RunProgress({ api, runId }: { api: Clients; runId: string }) {
           </>
         )}
       </div>
-      <div className="run-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)} aria-label="Training progress">
-        <div style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+      <div className="run-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(f.fraction * 100)} aria-label="Training progress">
+        <div style={{ width: `${(f.fraction * 100).toFixed(1)}%` }} />
       </div>
       {status === 'queued' ? (
         <div className="run-facts" data-testid="run-facts">
@@ -61,15 +58,16 @@ export function RunProgress({ api, runId }: { api: Clients; runId: string }) {
       ) : (
         <div className="run-facts" data-testid="run-facts">
           <span>
-            epoch {p?.epoch ?? live?.epoch ?? '—'}/{p?.epochs ?? live?.epochs ?? '—'}
+            epoch {f.epoch ?? '—'}/{f.epochs ?? '—'}
           </span>
           <span>
-            step {step}/{total || '—'}
+            step {f.step}
+            {f.totalSteps === null ? '' : `/${f.totalSteps}`}
           </span>
-          <span>loss {formatValue(p?.loss ?? live?.loss)}</span>
-          <span>acc {formatPercent(p?.accuracy ?? live?.accuracy)}</span>
-          <span>{formatRate(p?.imagesPerSecond ?? live?.imagesPerSecond)}</span>
-          {isActive(status) && <span>ETA {formatDuration(p?.etaSeconds ?? live?.etaSeconds)}</span>}
+          <span>loss {formatValue(f.loss)}</span>
+          <span>acc {formatPercent(f.accuracy)}</span>
+          <span>{formatRate(f.imagesPerSecond)}</span>
+          {isActive(status) && <span>ETA {formatDuration(f.etaSeconds)}</span>}
         </div>
       )}
       {run.error !== null && (
