@@ -207,10 +207,16 @@ test('the projects page: recent first, search, rename, duplicate, trash and rest
   await newProject(page, 'Zeta other');
   await newProject(page, 'Gamma net');
   await addLayer(page, 'Conv2D', 300, 200);
+  await page.getByRole('button', { name: 'Save version', exact: true }).click();
+  await page.getByTestId('save-version-message').fill('first');
+  await page.getByTestId('save-version-confirm').click();
+  await expect(page.getByTestId('notice')).toContainText('Saved version 1');
   await page.getByTestId('projects-toggle').click();
   const rows = page.getByTestId('project-row');
   await expect(rows.first()).toContainText('Gamma net');
   await expect(rows.first()).toContainText('open here');
+  await expect(rows.first()).toContainText('1 version · 0 runs');
+  await expect(rows.filter({ hasText: 'Zeta other' })).toContainText('0 versions · 0 runs');
 
   await page.getByTestId('projects-search').fill('gamma');
   await expect(rows).toHaveCount(1);

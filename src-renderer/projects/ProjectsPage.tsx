@@ -9,6 +9,16 @@ import './projects.css';
 
 type Tab = 'projects' | 'trash';
 
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** " · 2 versions · 1 run" (what the listing knows). */
+function countsText(p: ProjectSummary): string {
+  const parts: string[] = [];
+  if (p.versionCount !== undefined) parts.push(plural(p.versionCount, 'version'));
+  if (p.runCount !== undefined) parts.push(plural(p.runCount, 'run'));
+  return parts.map((x) => ` · ${x}`).join('');
+}
+
 /**
  * The projects page: recent first, search, create (empty or from a template), open, rename,
  * duplicate, move to the trash; the trash with restore, delete forever and empty trash.
@@ -207,6 +217,7 @@ export function ProjectsPage({ host, session, notify, onOpened, onFromTemplate }
                   )}
                   <span className="muted small project-meta">
                     {tab === 'trash' && p.trashedAt !== null ? `trashed ${whenText(p.trashedAt, now)} · ` : ''}changed {whenText(p.updatedAt, now)} · created {whenText(p.createdAt, now)}
+                    {countsText(p)}
                     {p.id === currentId ? ' · open here' : ''}
                   </span>
                 </div>

@@ -65,5 +65,6 @@ export const CheckpointRow = z.object({ run_id: z.string(), epoch: int, created_
 export const SettingRow = z.object({ value: jsonText });
 
 export const CountRow = z.object({ n: int });
+export const ProjectCountRow = z.object({ project_id: z.string(), n: int });
 
 export const SamplesRow = z.object({ samples: jsonText.nullable() });

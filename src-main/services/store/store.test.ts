@@ -541,3 +541,18 @@ describe('runs, metrics, checkpoints, settings', () => {
     expect(e.message).toContain('working copy');
   });
 });
+
+describe('listing counts', () => {
+  it('lists each project with how many versions and runs it has', () => {
+    const s = openStore();
+    const a = s.createProject('a', chainDocument(1));
+    const b = s.createProject('b', chainDocument(2));
+    const v1 = s.saveVersion(a.id, 'one');
+    s.saveVersion(a.id, 'two');
+    s.createRun({ projectId: a.id, versionId: v1.id, dataset: 'd', engine: 'cpu', hyperparameters: {} });
+    const counts = Object.fromEntries(s.listProjects().map((p) => [p.name, [p.versionCount, p.runCount]]));
+    expect(counts).toEqual({ a: [2, 1], b: [0, 0] });
+    s.trashProject(b.id);
+    expect(s.listProjects({ onlyTrashed: true }).map((p) => [p.versionCount, p.runCount])).toEqual([[0, 0]]);
+  });
+});

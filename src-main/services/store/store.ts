@@ -20,6 +20,7 @@ import {
   CheckpointRow,
   CountRow,
   MetricRow,
+  ProjectCountRow,
   ProjectRow,
   RunRow,
   SamplesRow,
@@ -223,13 +224,19 @@ export class Store {
 
   // ---- projects -------------------------------------------------------------------------------
 
-  /** Projects, most recently changed first; `query` matches the name case-insensitively. */
+  /** Projects, most recently changed first, with how many versions and runs each has; `query` matches the name case-insensitively. */
   listProjects(o: ListOptions = {}): ProjectSummary[] {
     return this.read(() => {
       const where = o.onlyTrashed === true ? 'WHERE p.trashed_at IS NOT NULL' : o.includeTrashed === true ? '' : 'WHERE p.trashed_at IS NULL';
       const rows = this.all(ProjectRow, 'project', `SELECT ${PROJECT_COLUMNS} ${where} ORDER BY p.updated_at DESC, p.created_at DESC, p.id`);
       const q = o.query?.trim().toLocaleLowerCase() ?? '';
-      return rows.filter((r) => q === '' || r.name.toLocaleLowerCase().includes(q)).map(toSummary);
+      const count = (table: 'versions' | 'runs'): Map<string, number> =>
+        new Map(this.all(ProjectCountRow, `${table} count`, `SELECT project_id, count(*) AS n FROM ${table} GROUP BY project_id`).map((r) => [r.project_id, r.n]));
+      const versions = count('versions');
+      const runs = count('runs');
+      return rows
+        .filter((r) => q === '' || r.name.toLocaleLowerCase().includes(q))
+        .map((r) => ({ ...toSummary(r), versionCount: versions.get(r.id) ?? 0, runCount: runs.get(r.id) ?? 0 }));
     });
   }
 

@@ -12,6 +12,9 @@ export const ProjectSummary = z.object({
   trashedAt: z.number().nullable(),
   /** Working-copy revision; bumps on every save, used to detect two writers. */
   revision: z.number().int().min(0),
+  /** How many versions and training runs the project has (in listings). */
+  versionCount: z.number().int().min(0).optional(),
+  runCount: z.number().int().min(0).optional(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
