@@ -109,19 +109,20 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await page.getByTestId('runs-dock').screenshot({ path: 'docs/screenshot-curves.png' });
 
   // Two more short runs, the network edited between them; compare the three.
-  const shortRun = async (): Promise<string> => {
+  const shortRun = async (how: 'start' | 'queue'): Promise<string> => {
     await page.getByTestId('open-train').click();
     await fillTrain(page, { epochs: '1', limit: '64' });
-    await page.getByTestId('train-start').click();
+    await page.getByTestId(`train-${how}`).click();
     const v = page.getByTestId('run-view');
     await expect(v).toBeVisible({ timeout: 60_000 });
     await expect(v.getByTestId('run-status')).toHaveText('done', { timeout: 90_000 });
     await expect(v.getByTestId('run-test-accuracy')).not.toHaveText('—');
     return (await v.getAttribute('data-run-id')) ?? '';
   };
-  const a = await shortRun();
+  const a = await shortRun('start');
   await setParam(page, 'stem_conv1', 'kernel', '5');
-  const b = await shortRun();
+  // The second goes through the queue (stored first; it starts as nothing runs before it).
+  const b = await shortRun('queue');
   await page.getByTestId('runs-dock').screenshot({ path: '/tmp/b2-runview.png' });
   await page.locator('.runs-dock-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await page.getByTestId('runs-dock').screenshot({ path: '/tmp/b2-runview-bottom.png' });

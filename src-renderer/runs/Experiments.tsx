@@ -130,6 +130,7 @@ function ExperimentView({ host, exp, preset }: { host: Host; exp: StartedExperim
               <th>val err</th>
               <th>test err</th>
               <th>params</th>
+              <th>FLOPs</th>
               <th>reference</th>
             </tr>
           </thead>
@@ -143,6 +144,7 @@ function ExperimentView({ host, exp, preset }: { host: Host; exp: StartedExperim
                 <td>{r.valErrorPercent === null ? '—' : `${formatValue(r.valErrorPercent)}%`}</td>
                 <td>{r.testErrorPercent === null ? '—' : `${formatValue(r.testErrorPercent)}%`}</td>
                 <td>{r.params === null ? '—' : formatCount(r.params)}</td>
+                <td>{r.flops === null ? '—' : formatCount(r.flops)}</td>
                 <td title={r.reference?.source}>{r.reference?.text ?? '—'}</td>
               </tr>
             ))}

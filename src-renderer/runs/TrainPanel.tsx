@@ -118,7 +118,8 @@ export function TrainPanel({ host, projects }: { host: Host; projects: ProjectAc
   const estimate = preflight?.memory?.estimatedBytes ?? lastStart?.memory.estimatedBytes ?? local.totalBytes;
   const free = preflight?.memory?.freeBytes ?? lastStart?.memory.freeBytes ?? null;
 
-  const start = async (): Promise<void> => {
+  /** Start now, or queue: the run waits for the runs before it, and the queue survives a restart. */
+  const start = async (how: 'start' | 'queue'): Promise<void> => {
     if (!request.ok) {
       setError({ field: request.field, message: request.message });
       return;
@@ -134,14 +135,24 @@ export function TrainPanel({ host, projects }: { host: Host; projects: ProjectAc
         target = r.target;
         saved = `${r.message} `;
       }
-      const reply = await api.training.start({ projectId: target.projectId, document: doc, dataset: request.dataset, engine: request.engine, hyper: request.hyper });
-      setLastStart(reply);
-      useRuns.getState().update(reply.runId, (r) => ({ ...r, status: r.status ?? 'running', engine: reply.engine, detail: reply.detail }));
-      useRunFocus.getState().focus(reply.runId);
-      useDock.getState().openRun(reply.runId);
-      notify('info', `${saved}Training started on ${reply.engine}${saved === '' ? '' : '; its runs are kept in that project'}.`);
+      const input = { projectId: target.projectId, document: doc, dataset: request.dataset, engine: request.engine, hyper: request.hyper };
+      const kept = saved === '' ? '' : '; its runs are kept in that project';
+      if (how === 'start') {
+        const reply = await api.training.start(input);
+        setLastStart(reply);
+        useRuns.getState().update(reply.runId, (r) => ({ ...r, status: r.status ?? 'running', engine: reply.engine, detail: reply.detail }));
+        useRunFocus.getState().focus(reply.runId);
+        useDock.getState().openRun(reply.runId);
+        notify('info', `${saved}Training started on ${reply.engine}${kept}.`);
+      } else {
+        const name = doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name.trim();
+        const reply = await api.training.enqueue({ ...input, label: name });
+        useRuns.getState().update(reply.runId, (r) => ({ ...r, status: r.status ?? (reply.position === 0 ? 'running' : 'queued') }));
+        useDock.getState().openRun(reply.runId);
+        notify('info', `${saved}${reply.position === 0 ? 'Queued and starting now' : `Queued: ${reply.position} run${reply.position === 1 ? '' : 's'} before it`}${kept}.`);
+      }
     } catch (e) {
-      setError({ field: null, message: `Not started: ${message(e)}` });
+      setError({ field: null, message: `Not ${how === 'start' ? 'started' : 'queued'}: ${message(e)}` });
     } finally {
       setStarting(false);
     }
@@ -271,7 +282,10 @@ export function TrainPanel({ host, projects }: { host: Host; projects: ProjectAc
         <span className="muted small" data-testid="train-project">
           {project === undefined ? 'Not in a project yet: Start saves it as a new project first.' : 'Runs are kept in this network’s project.'}
         </span>
-        <button type="button" className="primary" disabled={starting || !request.ok} onClick={() => void start()} data-testid="train-start">
+        <button type="button" disabled={starting || !request.ok} onClick={() => void start('queue')} title="Run after the runs already queued (the queue survives a restart)" data-testid="train-queue">
+          Queue
+        </button>
+        <button type="button" className="primary" disabled={starting || !request.ok} onClick={() => void start('start')} data-testid="train-start">
           {starting ? 'Starting…' : 'Start'}
         </button>
       </div>
