@@ -5,6 +5,7 @@ import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { registerDepthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop-input.js';
+import { registerElementwise } from './elementwise.js';
 import { registerSharingIdentity } from './identity.js';
 import { registerMaxPoolGrad } from './max-pool-grad.js';
 import { registerMeanGradient } from './mean-grad.js';
@@ -92,6 +93,13 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
     why: 'slow',
     note: 'per-channel / per-row / total reductions in one pass with float64 accumulators (the shipped kernels transpose first); other forms use the shipped kernels',
     register: () => registerReductions('wasm'),
+  },
+  {
+    kernel: 'Add, Sub, Multiply, Relu, Square',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'float32 of equal shapes, against a scalar or a per-channel row: SIMD loops split over the threads (the shipped kernels are scalar, single-threaded, and take a general broadcasting path for [C] against [N,H,W,C])',
+    register: () => registerElementwise('wasm'),
   },
   {
     kernel: 'Identity, Cast (to the same dtype)',

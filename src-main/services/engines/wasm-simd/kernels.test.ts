@@ -152,3 +152,51 @@ describe('the SIMD kernels module', () => {
     }
   });
 });
+
+describe('the element-wise loops', () => {
+  const ref: Record<string, (a: number, b: number) => number> = { add: (a, b) => a + b, sub: (a, b) => a - b, rsub: (a, b) => b - a, mul: (a, b) => a * b };
+  for (const op of ['add', 'sub', 'rsub', 'mul']) {
+    it(`ew_${op}: equal shapes, a scalar and a row, float32-exact, vector tails included`, () => {
+      const { k, f32 } = instantiate(false);
+      const a = 1024;
+      const b = 8192;
+      const out = 16384;
+      for (const n of [1, 3, 4, 13, 64, 1001]) {
+        fill(f32, a, n, n);
+        fill(f32, b, n, n + 1);
+        f32.fill(7, out, out + n + 8);
+        k[`ew_${op}_same`]?.(a * 4, b * 4, out * 4, n);
+        for (let i = 0; i < n; i++) expect(f32[out + i]).toBe(Math.fround(ref[op]!(f32[a + i]!, f32[b + i]!)));
+        expect(f32[out + n]).toBe(7);
+        k[`ew_${op}_scalar`]?.(a * 4, b * 4, out * 4, n);
+        for (let i = 0; i < n; i++) expect(f32[out + i]).toBe(Math.fround(ref[op]!(f32[a + i]!, f32[b]!)));
+        expect(f32[out + n]).toBe(7);
+      }
+      for (const [rows, c] of [
+        [5, 4],
+        [3, 16],
+        [1, 12],
+      ] as const) {
+        fill(f32, a, rows * c, rows);
+        fill(f32, b, c, c);
+        k[`ew_${op}_row`]?.(a * 4, b * 4, out * 4, rows, c);
+        for (let r = 0; r < rows; r++) for (let j = 0; j < c; j++) expect(f32[out + r * c + j]).toBe(Math.fround(ref[op]!(f32[a + r * c + j]!, f32[b + j]!)));
+      }
+    });
+  }
+
+  it('un_relu and un_square', () => {
+    const { k, f32 } = instantiate(true);
+    const a = 1024;
+    const out = 4096;
+    for (const n of [1, 6, 64, 333]) {
+      fill(f32, a, n, n);
+      f32[a] = NaN;
+      k.un_relu?.(a * 4, out * 4, n);
+      expect(f32[out]).toBeNaN();
+      for (let i = 1; i < n; i++) expect(f32[out + i]).toBe(Math.max(f32[a + i]!, 0));
+      k.un_square?.(a * 4, out * 4, n);
+      for (let i = 1; i < n; i++) expect(f32[out + i]).toBe(Math.fround(f32[a + i]! * f32[a + i]!));
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { assemble, Fn } from './assembler.js';
 import type { Local } from './assembler.js';
 import { wgrad } from './conv-grad.js';
+import { elementwiseFns } from './elementwise.js';
 
 /**
  * SIMD loops for the project's wasm kernels, assembled at run time and instantiated on the wasm
@@ -400,7 +401,7 @@ export const WGRAD_VARIANTS: readonly (readonly [number, number])[] = [
 
 /** The module's bytes, for a shared (threaded backend) or unshared memory. */
 export function simdKernelsModule(shared: boolean): Uint8Array {
-  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v))], { shared });
+  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns()], { shared });
 }
 
 /** The exports, as JavaScript sees them. */
@@ -412,4 +413,6 @@ export interface SimdKernelExports {
   bnfwd(x: number, out: number, mean: number, a: number, beta: number, rows: number, C: number): void;
   /** wgrad_<CIB>_<V>(x, dy, out, N, H, W, Cin, OH, OW, Cout, KW, sh, sw, dh, dw, pt, pl, u0, u1, rows, nCiB, ciBase, nCoB, owTab). */
   [wgrad: `wgrad_${number}_${number}`]: (...args: number[]) => void;
+  /** Element-wise loops (elementwise.ts): ew_<op>_<form>(a, b, out, n | rows, c) and un_<op>(a, out, n). */
+  [ew: `ew_${string}` | `un_${string}`]: (...args: number[]) => void;
 }
