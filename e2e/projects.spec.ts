@@ -330,3 +330,21 @@ test('two windows on one project: the second writer sees the conflict, nothing i
   await expect(status(other)).toHaveText('Saved');
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'Dropout', 'MaxPool', 'ReLU']);
 });
+
+test('a project deleted elsewhere while open: the banner says the save failed and the network is kept as a new project', async ({ page, request }) => {
+  await start(page);
+  await newProject(page, 'Doomed');
+  await addLayer(page, 'Conv2D', 300, 200);
+  const [doomed] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Doomed' })).projects;
+  await api(request, 'trash', { id: doomed?.id });
+  await api(request, 'deleteForever', { id: doomed?.id });
+  await dragLayer(page, 'ReLU', 300, 400);
+  const banner = page.getByTestId('save-error-banner');
+  await expect(banner).toContainText('Not saved: no project with id');
+  await expect(status(page)).toHaveText('Not saved: error');
+  await banner.getByRole('button', { name: 'Save mine as a new project' }).click();
+  await expect(banner).toBeHidden();
+  await expect(status(page)).toHaveText('Saved');
+  const [mine] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Doomed (mine)' })).projects;
+  expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['Conv2D', 'ReLU']);
+});

@@ -220,3 +220,27 @@ describe('ProjectSession', () => {
     expect((r.document as unknown as GraphDocument).meta.name).toBe('After');
   });
 });
+
+describe('ProjectSession when saving fails', () => {
+  it('a project deleted in another window: autosave says why, nothing is lost, and the network can become a new project', async () => {
+    const p = await host.api.projects.create({ name: 'Doomed' });
+    await session.open(p.id);
+    await host.api.projects.trash({ id: p.id });
+    await host.api.projects.deleteForever({ id: p.id });
+    add('Conv2D');
+    await settle();
+    const s = useProject.getState().autosave;
+    expect(s.kind).toBe('error');
+    expect(s.kind === 'error' ? s.message : '').toContain(p.id);
+    expect(notices.at(-1)).toMatch(/^Not saved: .*the next edit or Save tries again\.$/);
+    expect((await session.save()).ok).toBe(false);
+    expect(kinds(editor.getState().doc)).toEqual(['Conv2D']);
+    expect(await session.saveMineAsNew()).toBe(true);
+    const now = useProject.getState().current?.projectId ?? '';
+    expect(useProject.getState().name).toBe('Doomed (mine)');
+    expect((await workingCopy(now)).kinds).toEqual(['Conv2D']);
+    add('ReLU');
+    await settle();
+    expect((await workingCopy(now)).kinds).toEqual(['Conv2D', 'ReLU']);
+  });
+});
