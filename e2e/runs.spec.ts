@@ -149,6 +149,17 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   await expect(page.getByTestId('version-modal')).toHaveCount(0);
   await expect(page.getByRole('status')).toContainText('Restored version 1');
   await expect(page.locator('.react-flow__node[data-id="stem_conv1"]')).toContainText('3×3');
+
+  // The canceled run continues from its epoch-1 checkpoint to the 2 epochs it asked for.
+  await page.getByRole('button', { name: 'Back to the run history' }).click();
+  await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .run-row-main`).click();
+  const first = page.getByTestId('run-view');
+  await expect(first.getByTestId('continue-epochs')).toHaveValue('2');
+  await first.getByTestId('continue-run').click();
+  await expect(first.getByTestId('run-status')).toHaveText(/running|done/, { timeout: 30_000 });
+  await expect(first.getByTestId('run-status')).toHaveText('done', { timeout: 120_000 });
+  await expect(first.getByTestId('run-facts')).toContainText('epoch 2/2');
+  await expect(first.getByTestId('run-test-accuracy')).not.toHaveText('—');
 });
 
 test('the degradation experiment in one click: four runs queued, the first progressing, the expected outcome beside them', async ({ page, app }) => {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Host } from '../host/host.js';
 import { useRunFocus } from '../state/run-focus.js';
 import { RunCharts } from './charts/RunCharts.js';
+import { ContinueRun } from './ContinueRun.js';
 import { RunEvaluation } from './evaluation/RunEvaluation.js';
 import { RunHealth } from './health/RunHealth.js';
 import { runColor } from './charts/chart-data.js';
@@ -57,6 +58,7 @@ export function RunView({ host, projects, runId, onBack }: { host: Host; project
         </p>
       )}
       <RunProgress api={host.api} runId={runId} />
+      <ContinueRun api={host.api} runId={runId} />
       <div className="run-final" data-testid="run-final">
         <span>
           train loss <b>{formatValue(last?.trainLoss)}</b>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SERIES, appendEpoch, appendProgress, lastEpoch, seriesFromStored } from './series.js';
+import { EMPTY_SERIES, appendEpoch, appendProgress, lastEpoch, seriesFromStored, truncateAfter } from './series.js';
 
 const sample = (step: number, loss: number | null) => ({ step, loss, accuracy: 0.5, learningRate: 0.1 });
 const epoch = (n: number, step: number, valLoss: number | null) => ({ epoch: n, step, trainLoss: 1, trainAccuracy: 0.5, valLoss, valAccuracy: 0.6, learningRate: 0.1, imagesPerSecond: 40 });
@@ -47,5 +47,18 @@ describe('run series', () => {
     expect(s.throughputSteps).toEqual([2]);
     expect(s.throughput).toEqual([40]);
     expect(s.epochs[0]?.valLoss).toBe(1.1);
+  });
+
+  it('a resumed run drops what the stopped attempt did after its checkpoint', () => {
+    let s = appendProgress(EMPTY_SERIES, { step: 5, imagesPerSecond: 9, samples: [1, 2, 3, 4, 5].map((k) => sample(k, k)) });
+    s = appendEpoch(s, epoch(1, 3, 0.5));
+    s = appendProgress(s, { step: 6, imagesPerSecond: 9, samples: [sample(6, 6)] });
+    const t = truncateAfter(s, 3);
+    expect(t.steps).toEqual([1, 2, 3]);
+    expect(t.loss).toEqual([1, 2, 3]);
+    expect(t.throughputSteps).toEqual([]);
+    expect(t.epochs.map((e) => e.epoch)).toEqual([1]);
+    // Training again from step 4 adds the new points.
+    expect(appendProgress(t, { step: 4, imagesPerSecond: 9, samples: [sample(4, 40)] }).loss).toEqual([1, 2, 3, 40]);
   });
 });

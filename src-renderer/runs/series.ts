@@ -100,3 +100,23 @@ export function seriesFromStored(points: readonly MetricPoint[], epochs: readonl
 export function lastEpoch(s: RunSeries): EpochPoint | undefined {
   return s.epochs[s.epochs.length - 1];
 }
+
+/**
+ * The curves up to a step (a run resumed from the checkpoint at that step trains the later steps
+ * again: what the stopped attempt did after it is dropped).
+ */
+export function truncateAfter(s: RunSeries, step: number): RunSeries {
+  const keep = s.steps.findIndex((x) => x > step);
+  const n = keep === -1 ? s.steps.length : keep;
+  const keepT = s.throughputSteps.findIndex((x) => x > step);
+  const m = keepT === -1 ? s.throughputSteps.length : keepT;
+  return {
+    steps: s.steps.slice(0, n),
+    loss: s.loss.slice(0, n),
+    accuracy: s.accuracy.slice(0, n),
+    lr: s.lr.slice(0, n),
+    throughputSteps: s.throughputSteps.slice(0, m),
+    throughput: s.throughput.slice(0, m),
+    epochs: s.epochs.filter((e) => e.step <= step),
+  };
+}
