@@ -244,3 +244,24 @@ describe('ProjectSession when saving fails', () => {
     expect((await workingCopy(now)).kinds).toEqual(['Conv2D', 'ReLU']);
   });
 });
+
+describe('ProjectSession keeps unsaved changes when opening another project', () => {
+  it('saves pending edits first, and refuses (saying why) while they are in conflict', async () => {
+    const a = await host.api.projects.create({ name: 'A' });
+    const b = await host.api.projects.create({ name: 'B' });
+    await session.open(a.id);
+    add('Conv2D');
+    // No debounce has fired: opening B saves A's edit first.
+    expect(await session.open(b.id)).toBe(true);
+    expect((await workingCopy(a.id)).kinds).toEqual(['Conv2D']);
+
+    await host.api.projects.saveWorkingCopy({ id: b.id, document: emptyDocument('B'), baseRevision: 0 });
+    add('ReLU');
+    await settle();
+    expect(useProject.getState().autosave.kind).toBe('conflict');
+    expect(await session.open(a.id)).toBe(false);
+    expect(notices.at(-1)).toContain('Not opened');
+    expect(useProject.getState().current?.projectId).toBe(b.id);
+    expect(kinds(editor.getState().doc)).toEqual(['ReLU']);
+  });
+});

@@ -117,11 +117,17 @@ export class ProjectSession {
 
   /** Opens a project: its working copy goes into the editor. False (with the reason told) when it cannot. */
   async open(id: string): Promise<boolean> {
-    if (this.autosaver.attached !== undefined && this.autosaver.attached.projectId !== id && this.autosaver.status.kind === 'conflict') {
-      this.notify('warning', 'This window has unsaved changes in conflict: choose Load theirs, Keep mine or Save mine as a new project first.');
-      return false;
+    // Never drop this window's unsaved changes on the way: save them first, or refuse with the way out.
+    if (this.autosaver.attached !== undefined) {
+      if (this.autosaver.status.kind === 'conflict') {
+        this.notify('warning', 'Not opened: this window has changes in conflict — choose Load theirs, Keep mine or Save mine as a new project first.');
+        return false;
+      }
+      if (this.autosaver.isDirty && !(await this.autosaver.flush())) {
+        this.notify('warning', 'Not opened: the changes in this window could not be saved — Try again or Save mine as a new project first.');
+        return false;
+      }
     }
-    if (this.autosaver.attached !== undefined && this.autosaver.attached.projectId !== id && this.autosaver.isDirty) await this.autosaver.flush();
     let reply;
     try {
       reply = await this.api.projects.open({ id });
