@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useProject } from '../state/project-store.js';
 import './projects.css';
 
 const MAX_MESSAGE = 2000;
@@ -6,6 +7,7 @@ const MAX_MESSAGE = 2000;
 /** Asks for a version's message (what changed, why); Enter saves, Escape cancels. */
 export function SaveVersionDialog({ onSave, onClose }: { onSave: (message: string) => void; onClose: () => void }) {
   const [message, setMessage] = useState('');
+  const inProject = useProject((s) => s.current !== undefined);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), []);
   const save = (): void => onSave(message.trim());
@@ -27,7 +29,10 @@ export function SaveVersionDialog({ onSave, onClose }: { onSave: (message: strin
         }}
       >
         <h3 id="save-version-title">Save version</h3>
-        <p className="muted small">The network as it is now is kept as an immutable version you can compare with and restore.</p>
+        <p className="muted small">
+          The network as it is now is kept as an immutable version you can compare with and restore.
+          {inProject ? '' : ' It is in no project yet: saving creates one for it first.'}
+        </p>
         <label className="save-version-label" htmlFor="save-version-message">
           Message
         </label>
