@@ -200,3 +200,68 @@ describe('the element-wise loops', () => {
     }
   });
 });
+
+describe('the filter-gradient loop', () => {
+  // [N, H, W, Cin, Cout, K, stride, pad]: channel blocks of 4 and 1, 8 and 4 output channels,
+  // odd widths (one position left after pairs), strides 1-3, padding 0-2.
+  const CASES = [
+    [2, 7, 9, 6, 8, 3, 1, 1],
+    [2, 8, 8, 5, 4, 3, 2, 1],
+    [1, 6, 6, 3, 8, 5, 1, 2],
+    [3, 9, 7, 4, 12, 3, 3, 0],
+    [1, 5, 5, 8, 16, 1, 1, 0],
+  ] as const;
+  it('matches a float64 reference over strides, paddings and channel remainders, split into unit ranges', () => {
+    const { k, f32, i32 } = instantiate(true);
+    for (const [N, H, Wd, Cin, Cout, K, s, p] of CASES) {
+      const OH = Math.floor((H + 2 * p - K) / s) + 1;
+      const OW = Math.floor((Wd + 2 * p - K) / s) + 1;
+      const x = 1024;
+      const dy = x + N * H * Wd * Cin + 16;
+      const out = dy + N * OH * OW * Cout + 16;
+      const tab = out + K * K * Cin * Cout + 16;
+      fill(f32, x, N * H * Wd * Cin, N + H + Cin);
+      fill(f32, dy, N * OH * OW * Cout, Cout + K);
+      for (let kw = 0; kw < K; kw++) {
+        i32[tab + 2 * kw] = Math.min(OW, Math.max(0, Math.ceil((p - kw) / s)));
+        i32[tab + 2 * kw + 1] = Math.max(0, Math.min(OW, Math.ceil((Wd + p - kw) / s)));
+      }
+      f32.fill(0, out, out + K * K * Cin * Cout);
+      const V = Cout % 8 === 0 ? 2 : 1;
+      const nCoB = Cout / (4 * V);
+      const nCi4 = Math.floor(Cin / 4);
+      const tail = Cin - 4 * nCi4;
+      const call = (cib: number, nCiB: number, ciBase: number) => {
+        const units = K * K * nCiB * nCoB;
+        const half = Math.floor(units / 2);
+        for (const [u0, u1] of [
+          [0, half],
+          [half, units],
+        ]) {
+          k[`wgrad_${cib}_${V}`]?.(x * 4, dy * 4, out * 4, N, H, Wd, Cin, OH, OW, Cout, K, s, s, 1, 1, p, p, u0 as number, u1 as number, 2, nCiB, ciBase, nCoB, tab * 4);
+        }
+      };
+      if (nCi4 > 0) call(4, nCi4, 0);
+      if (tail > 0) call(1, tail, 4 * nCi4);
+      let maxErr = 0;
+      let maxV = 0;
+      for (let kh = 0; kh < K; kh++)
+        for (let kw = 0; kw < K; kw++)
+          for (let ci = 0; ci < Cin; ci++)
+            for (let co = 0; co < Cout; co++) {
+              let sum = 0;
+              for (let n = 0; n < N; n++)
+                for (let oh = 0; oh < OH; oh++)
+                  for (let ow = 0; ow < OW; ow++) {
+                    const ih = oh * s + kh - p;
+                    const iw = ow * s + kw - p;
+                    if (ih < 0 || ih >= H || iw < 0 || iw >= Wd) continue;
+                    sum += (f32[x + ((n * H + ih) * Wd + iw) * Cin + ci] as number) * (f32[dy + ((n * OH + oh) * OW + ow) * Cout + co] as number);
+                  }
+              maxErr = Math.max(maxErr, Math.abs(sum - (f32[out + ((kh * K + kw) * Cin + ci) * Cout + co] as number)));
+              maxV = Math.max(maxV, Math.abs(sum));
+            }
+      expect(maxErr / maxV).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
