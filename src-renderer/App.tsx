@@ -58,6 +58,17 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const [askVersion, setAskVersion] = useState(false);
   const inProject = useProject((s) => s.current !== undefined);
   const started = useRef(false);
+  // The top bar wraps onto a second row in narrow windows; docks below it follow its height.
+  const topbar = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = topbar.current;
+    if (el === null || typeof ResizeObserver === 'undefined') return;
+    const set = (): void => document.documentElement.style.setProperty('--topbar-height', `${Math.round(el.getBoundingClientRect().height)}px`);
+    set();
+    const ro = new ResizeObserver(set);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   useEffect(() => session.start(), [session]);
   // At start: reopen the project open last time; when none was open, show the projects page (if there are projects); a first start opens the editor.
   useEffect(() => {
@@ -257,7 +268,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
 
   return (
     <>
-      <header className="topbar">
+      <header className="topbar" ref={topbar}>
         <div className="brand">
           <img src="./favicon.svg" alt="" width={22} height={22} />
           <span>Skipwire</span>
