@@ -348,3 +348,61 @@ test('a project deleted elsewhere while open: the banner says the save failed an
   const [mine] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Doomed (mine)' })).projects;
   expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['Conv2D', 'ReLU']);
 });
+
+/** Input → Add with one input: a document whose graph has a shape error. */
+const BROKEN = JSON.stringify({
+  schemaVersion: 1,
+  meta: { name: 'Imported half join' },
+  input: { height: 8, width: 8, channels: 3 },
+  nodes: {
+    x: { id: 'x', kind: 'Input', params: {}, position: { x: 0, y: 0 } },
+    a: { id: 'a', kind: 'Add', params: {}, position: { x: 300, y: 0 } },
+  },
+  edges: { e1: { id: 'e1', source: 'x', target: 'a', targetPort: 0 } },
+  groups: {},
+});
+
+async function importFile(page: Page, name: string, content: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('import-project').click();
+  await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
+}
+
+test('the projects page imports a .skipwire.json file as a project (shape errors too) and refuses bad files in one line; a project exports as a file', async ({ page, request }) => {
+  await start(page);
+  await newProject(page, 'Import base');
+  await page.getByTestId('projects-toggle').click();
+  const rows = page.getByTestId('project-row');
+  const count = async (): Promise<number> => (await api<{ projects: Summary[] }>(request, 'list', { includeTrashed: true })).projects.length;
+  const before = await count();
+
+  // Not JSON, and a newer schema: one line each, nothing created.
+  await importFile(page, 'garbage.skipwire.json', 'this is { not json');
+  await expect(page.getByTestId('notice')).toContainText(/Could not import the file: .*JSON/);
+  await importFile(page, 'future.skipwire.json', JSON.stringify({ ...(JSON.parse(BROKEN) as object), schemaVersion: 999 }));
+  await expect(page.getByTestId('notice')).toContainText(/Could not import the file: .*999/);
+  expect(await count()).toBe(before);
+
+  // A graph with a shape error imports, and opens showing its error.
+  await importFile(page, 'half.skipwire.json', BROKEN);
+  await expect(page.getByTestId('notice')).toContainText('Imported “half.skipwire.json” as the project “Imported half join”');
+  expect(await count()).toBe(before + 1);
+  const imported = rows.filter({ hasText: 'Imported half join' });
+  await imported.getByTestId('project-open').click();
+  await expect(page.getByTestId('doc-title')).toHaveText('Imported half join');
+  await expect(layers(page)).toHaveCount(2);
+  await expect(page.getByTestId('error-count')).not.toHaveText(/ 0 errors/);
+
+  // Export: the working copy downloads as a .skipwire.json that parses back to the same graph.
+  await page.getByTestId('projects-toggle').click();
+  const download = page.waitForEvent('download');
+  await imported.getByTestId('project-export').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.skipwire\.json$/);
+  const path = await file.path();
+  const { readFile } = await import('node:fs/promises');
+  const doc = JSON.parse(await readFile(path, 'utf8')) as { meta: { name: string }; nodes: Record<string, unknown>; edges: Record<string, unknown> };
+  expect(doc.meta.name).toBe('Imported half join');
+  expect(Object.keys(doc.nodes).sort()).toEqual(['a', 'x']);
+  expect(Object.keys(doc.edges)).toEqual(['e1']);
+});

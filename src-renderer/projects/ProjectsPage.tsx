@@ -90,6 +90,26 @@ export function ProjectsPage({ host, session, notify, onOpened, onFromTemplate }
     });
   };
 
+  /** A .skipwire.json file becomes a new project (a graph with shape errors too; it opens with them). */
+  const importFile = (): void => {
+    run('import the file', async () => {
+      const file = await host.openTextFile({ title: 'Import a Skipwire network as a new project', extensions: ['skipwire.json', 'json'] });
+      if (file === undefined) return;
+      const r = await host.api.projects.importDocument({ text: file.content });
+      const migrated = r.migratedFrom === null ? '' : ` (upgraded from schema ${r.migratedFrom})`;
+      notify('info', `Imported “${file.name}” as the project “${r.project.name}”${migrated}.`);
+    });
+  };
+
+  /** The project's working copy as a .skipwire.json file (a download in the browser host). */
+  const exportFile = (p: ProjectSummary): void => {
+    run('export the project', async () => {
+      const f = await host.api.projects.exportDocument({ id: p.id });
+      const saved = await host.saveTextFile({ title: `Export “${p.name}”`, defaultName: f.fileName, content: f.text, extensions: ['skipwire.json', 'json'] });
+      if (saved) notify('info', `Exported “${p.name}” as ${f.fileName}.`);
+    });
+  };
+
   const trash = (p: ProjectSummary): void => {
     run('move the project to the trash', async () => {
       if (p.id === useProject.getState().current?.projectId) {
@@ -139,6 +159,9 @@ export function ProjectsPage({ host, session, notify, onOpened, onFromTemplate }
               </button>
               <button type="button" onClick={onFromTemplate} data-testid="new-project-template">
                 From template…
+              </button>
+              <button type="button" onClick={importFile} title="Create a project from a .skipwire.json file" data-testid="import-project">
+                Import file…
               </button>
             </form>
           ) : (
@@ -241,6 +264,9 @@ export function ProjectsPage({ host, session, notify, onOpened, onFromTemplate }
                         data-testid="project-duplicate"
                       >
                         Duplicate
+                      </button>
+                      <button type="button" onClick={() => exportFile(p)} title="Download the project's network as a .skipwire.json file" data-testid="project-export">
+                        Export
                       </button>
                       <button type="button" onClick={() => trash(p)} data-testid="project-trash">
                         Move to trash
