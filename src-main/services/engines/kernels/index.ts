@@ -1,6 +1,7 @@
 import { registerAvgPoolGrad } from './avg-pool-grad.js';
 import { registerBatchNorm } from './batch-norm.js';
 import { registerBatchNormGradient, registerBatchNormGradSums } from './batch-norm-grad.js';
+import { registerConcatSplit } from './concat-split.js';
 import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { registerDepthwiseBackpropFilter } from './depthwise-backprop-filter.js';
@@ -100,6 +101,13 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
     why: 'slow',
     note: 'float32 of equal shapes, against a scalar or a per-channel row: SIMD loops split over the threads (the shipped kernels are scalar, single-threaded, and take a general broadcasting path for [C] against [N,H,W,C])',
     register: () => registerElementwise('wasm'),
+  },
+  {
+    kernel: 'Concat, SplitV',
+    backend: 'wasm',
+    why: 'slow',
+    note: 'one strided row copy per tensor (SIMD, rows split over the threads); the shipped SplitV slices element by element (DenseNet concatenations and their gradients)',
+    register: () => registerConcatSplit('wasm'),
   },
   {
     kernel: 'Identity, Cast (to the same dtype)',

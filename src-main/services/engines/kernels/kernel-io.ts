@@ -206,6 +206,23 @@ export function runWasmHeapKernel(
   return out;
 }
 
+/**
+ * Like runWasmHeapKernel for a kernel with several outputs (all allocated before any view is
+ * taken, since allocation may grow the heap). Returns null on other backends.
+ */
+export function runWasmHeapKernelOutputs(
+  kernelName: string,
+  backend: KernelBackendArg,
+  outputs: readonly { shape: number[]; dtype: DataType }[],
+  run: (outs: NumericArray[], read: (t: TensorInfo) => NumericArray) => void,
+): TensorInfo[] | null {
+  if (!isWasmBackend(backend)) return null;
+  const infos = outputs.map((o) => backend.makeOutput(o.shape, o.dtype));
+  const views = infos.map((t) => asNumeric(backend.typedArrayFromHeap(t), kernelName));
+  run(views, (t) => asNumeric(backend.typedArrayFromHeap(t), kernelName));
+  return infos;
+}
+
 /** Calls the kernel tfjs shipped for this backend (the one the project replaced), e.g. for cases a fast path does not cover. */
 export function callOriginal(kernelName: string, backendName: string, args: Parameters<KernelConfig['kernelFunc']>[0]): TensorInfo | TensorInfo[] {
   const k = originalKernel(kernelName, backendName);

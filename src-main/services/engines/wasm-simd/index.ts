@@ -73,6 +73,7 @@ function create(module: EmscriptenLike): SimdKernels | null {
     colsum: e.colsum,
     bnsums: e.bnsums,
     bnfwd: e.bnfwd,
+    copyRows: e.copyRows,
     f32: (ptr: number, n: number) => new Float32Array(memory.buffer, ptr, n),
     i32: (ptr: number, n: number) => new Int32Array(memory.buffer, ptr, n),
     threads: pool?.threads ?? 1,

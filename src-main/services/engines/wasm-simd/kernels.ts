@@ -1,6 +1,7 @@
 import { assemble, Fn } from './assembler.js';
 import type { Local } from './assembler.js';
 import { wgrad } from './conv-grad.js';
+import { copyRows } from './copy.js';
 import { elementwiseFns } from './elementwise.js';
 
 /**
@@ -401,7 +402,7 @@ export const WGRAD_VARIANTS: readonly (readonly [number, number])[] = [
 
 /** The module's bytes, for a shared (threaded backend) or unshared memory. */
 export function simdKernelsModule(shared: boolean): Uint8Array {
-  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns()], { shared });
+  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns(), copyRows()], { shared });
 }
 
 /** The exports, as JavaScript sees them. */
@@ -411,6 +412,7 @@ export interface SimdKernelExports {
   colsum(src: number, out: number, outer: number, red: number, inner: number, scale: number, acc32: number, acc64: number): void;
   bnsums(x: number, dy: number, mean: number, out: number, rows: number, C: number, acc32: number, acc64: number): void;
   bnfwd(x: number, out: number, mean: number, a: number, beta: number, rows: number, C: number): void;
+  copyRows(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
   /** wgrad_<CIB>_<V>(x, dy, out, N, H, W, Cin, OH, OW, Cout, KW, sh, sw, dh, dw, pt, pl, u0, u1, rows, nCiB, ciBase, nCoB, owTab). */
   [wgrad: `wgrad_${number}_${number}`]: (...args: number[]) => void;
   /** Element-wise loops (elementwise.ts): ew_<op>_<form>(a, b, out, n | rows, c) and un_<op>(a, out, n). */
