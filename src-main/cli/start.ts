@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { findElectronBinary } from '../electron-binary.js';
+import { prepareElectronSqlite } from '../electron-sqlite.js';
 import { findAppRoot } from './locate.js';
 import { serve } from './serve.js';
 import type { Io } from './output.js';
@@ -13,8 +14,14 @@ import { parsePort } from './output.js';
 export async function start(o: { port: number; open: boolean; json: boolean }, io: Io): Promise<void> {
   const bin = findElectronBinary();
   if (bin.found && process.env.SKIPWIRE_FORCE_BROWSER !== '1') {
+    const appRoot = findAppRoot();
+    // The project store's SQLite addon must match Electron's ABI, not this Node's: built once per Electron version.
+    const sqlite = prepareElectronSqlite({ appRoot, electronVersion: bin.version });
+    if (sqlite.ok && sqlite.built) io.out(`Built SQLite for Electron ${bin.version} (once): ${sqlite.path}`);
+    if (!sqlite.ok) io.err(`Warning: ${sqlite.reason}. The desktop app starts without its project store; the browser host has it: SKIPWIRE_FORCE_BROWSER=1 npm start`);
     io.out(`Starting Skipwire in Electron ${bin.version} (${bin.path}).`);
-    const child = spawn(bin.path, [findAppRoot()], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+    const env = { ...process.env, ELECTRON_RUN_AS_NODE: undefined, ...(sqlite.ok ? { SKIPWIRE_SQLITE_BINDING: sqlite.path } : {}) };
+    const child = spawn(bin.path, [appRoot], { stdio: 'inherit', env });
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => {

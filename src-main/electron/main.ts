@@ -12,6 +12,8 @@ import {
 import type { BridgeReply } from '../../src-shared/api/bridge.js';
 import { closeBackend, createBackend } from '../services/registry.js';
 import { resolveDataDir } from '../services/paths.js';
+import { electronSqlitePath } from '../electron-sqlite.js';
+import { existsSync } from 'node:fs';
 import { createDialogService } from './dialogs.js';
 import { buildMenu } from './menu.js';
 import { loadWindowState, saveWindowState, windowStateFile } from './window-state.js';
@@ -44,6 +46,15 @@ if (!app.requestSingleInstanceLock()) {
 let mainWindow: BrowserWindow | null = null;
 
 function startApp(): void {
+  // Started without `npm start` (electron ., electron-vite dev): use the SQLite addon it built for this Electron, if any.
+  if ((process.env.SKIPWIRE_SQLITE_BINDING ?? '') === '' && process.versions.electron !== undefined) {
+    try {
+      const cached = electronSqlitePath(app.getAppPath(), process.versions.electron);
+      if (existsSync(cached)) process.env.SKIPWIRE_SQLITE_BINDING = cached;
+    } catch {
+      /* no better-sqlite3 package next to the app (packaged builds rebuild it for Electron) */
+    }
+  }
   const dataDir = resolveDataDir(process.env, process.platform, undefined, app.getPath('userData'));
   const backend = createBackend({
     mode: 'electron',

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError, errorCode, isCorruptionCode, reasonFor, storeFailure } from './errors.js';
 import { STORE_SCHEMA_VERSION, migrate, newerStoreError } from './migrations.js';
@@ -12,21 +12,40 @@ export const SIDE_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const HEADER_BYTES = 100;
 
-let sqliteModule: typeof Database | undefined;
+let sqliteModule: { binding: string | undefined; module: typeof Database } | undefined;
 
 /**
  * better-sqlite3, loaded on first use rather than at import: a native module built for another
  * runtime (Node vs Electron ABI) then fails the store with one line instead of the whole backend.
+ *
+ * `SKIPWIRE_SQLITE_BINDING` names a `better_sqlite3.node` to use instead of the package's own:
+ * Electron runs with another ABI than the Node that installed the package, so `npm start` builds
+ * one for Electron beside it (src-main/cli/electron-sqlite.ts) and passes it here.
  */
-export function sqlite(): typeof Database {
-  if (sqliteModule !== undefined) return sqliteModule;
+export function sqlite(env: NodeJS.ProcessEnv = process.env): typeof Database {
+  const binding = env.SKIPWIRE_SQLITE_BINDING === undefined || env.SKIPWIRE_SQLITE_BINDING === '' ? undefined : env.SKIPWIRE_SQLITE_BINDING;
+  if (sqliteModule !== undefined && sqliteModule.binding === binding) return sqliteModule.module;
+  const req = createRequire(import.meta.url);
   try {
-    sqliteModule = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    const base = req('better-sqlite3') as typeof Database;
+    if (binding === undefined) {
+      sqliteModule = { binding, module: base };
+      return base;
+    }
+    // Loaded here, so a wrong addon fails as "cannot load" (never as a damaged database file);
+    // better-sqlite3 then requires the same path from Node's module cache.
+    req(resolve(binding));
+    const bound = function (this: unknown, file?: string | Buffer, options?: Database.Options): Database.Database {
+      return new base(file, { ...options, nativeBinding: resolve(binding) });
+    } as unknown as typeof Database;
+    bound.prototype = base.prototype;
+    sqliteModule = { binding, module: bound };
+    return bound;
   } catch (err) {
     const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
-    throw new StoreError('io', `cannot load SQLite (better-sqlite3) for the project store: ${first}`);
+    const from = binding === undefined ? '' : ` (SKIPWIRE_SQLITE_BINDING=${binding})`;
+    throw new StoreError('io', `cannot load SQLite (better-sqlite3) for the project store${from}: ${first}`);
   }
-  return sqliteModule;
 }
 
 export interface MovedAside {
