@@ -80,6 +80,15 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await expect(badges).toHaveCount(adds.length);
   await expect(badges.first()).toHaveAttribute('title', /‖F\(x\)‖ \/ ‖x‖/);
 
+  // A collapsed block is filled with its layers' (geometric) mean; expanded again, its layers are back.
+  const stage3 = page.locator('[data-testid="block-frame"][data-group="stage3"]');
+  await stage3.getByRole('button', { name: /^Collapse / }).click();
+  const collapsed = page.locator('[data-testid="block-node"][data-group="stage3"]');
+  await expect(collapsed).toHaveClass(/grad-own/);
+  await expect(collapsed).toHaveAttribute('title', /geometric mean over the block's \d+ layers with weights/);
+  await collapsed.getByRole('button', { name: /^Expand / }).click();
+  await expect(page.locator('.layer-node.grad-own[data-kind="Conv2D"]')).toHaveCount(convs.length);
+
   // Health in the run view: the depth chart and the tables; a row selects its layer.
   const health = view.getByTestId('run-health');
   await expect(health.getByTestId('depth-chart')).toBeVisible();

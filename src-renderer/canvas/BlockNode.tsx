@@ -7,17 +7,28 @@ import { getId } from '../../src-shared/graph/records.js';
 import { useEditor, useEditorStore } from '../editor/context.js';
 import { formatShape } from '../editor/format.js';
 import type { BlockFlowNode } from '../editor/view-model.js';
+import { gradTintProps } from '../runs/overlay/NodeOverlay.js';
+import { useBlockTint } from '../runs/overlay/overlay-state.js';
 
 /** A collapsed block: one node standing for all its members (their edges attach to it). */
 function BlockNodeView({ data, selected }: NodeProps<BlockFlowNode>) {
   const store = useEditorStore();
   const group = useEditor((s) => getId(s.doc.groups, data.groupId));
   const summary = useEditor((s) => blockSummaries(s.analysis).get(data.groupId));
+  const doc = useEditor((s) => s.doc);
+  const grad = gradTintProps(useBlockTint(doc, data.groupId));
   if (group === undefined) return null;
   const layers = summary?.members.length ?? 0;
   const errors = summary?.errors ?? 0;
   return (
-    <div className={`block-node${selected ? ' selected' : ''}${errors > 0 ? ' has-error' : ''}`} data-testid="block-node" data-group={group.id}>
+    <div
+      className={`block-node${selected ? ' selected' : ''}${errors > 0 ? ' has-error' : ''}${grad.className}`}
+      style={grad.style}
+      title={grad.title.join('\n') || undefined}
+      data-testid="block-node"
+      data-group={group.id}
+      data-grad={grad.data}
+    >
       <Handle type="target" position={Position.Left} id="in" isConnectable={false} className="handle-in" />
       <div className="ln-head">
         <button

@@ -21,7 +21,9 @@ export function gradTintProps(tint: NodeTint | undefined): GradTintProps {
   if (tint === undefined) return { className: '', style: undefined, title: [], data: undefined };
   const style = { '--grad': tint.color } as CSSProperties;
   const copies = tint.copies > 1 ? ` (mean over ${tint.copies} copies)` : '';
-  const title = tint.own
+  const title = tint.block
+    ? `Gradient norm ‖∇W‖ ${formatNorm(tint.value)}: the geometric mean over the block's ${tint.copies} layer${tint.copies === 1 ? '' : 's'} with weights`
+    : tint.own
     ? `Gradient norm ‖∇W‖ ${formatNorm(tint.value)}${copies}`
     : `No weights of its own: outlined with the gradient norm of “${tint.from}”, the nearest weighted layer upstream (${formatNorm(tint.value)})`;
   return { className: tint.own ? ' grad-own' : ' grad-inherited', style, title: [title], data: `${tint.own ? 'own' : 'inherited'}:${tint.color}` };

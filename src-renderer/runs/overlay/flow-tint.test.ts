@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cifarResNet, buildGraph } from '../../../src-shared/graph/sample-graphs.js';
 import { colorFor } from './color-scale.js';
 import { expandRepeats } from '../../../src-shared/graph/repeat.js';
-import { deadBadge, overlayView, residualBadge, sameNetwork } from './flow-tint.js';
+import { blockTint, deadBadge, overlayView, residualBadge, sameNetwork } from './flow-tint.js';
 import type { ProbeSnapshot } from './probe-model.js';
 
 const snap = (nodes: Record<string, number | null>, extra: Partial<ProbeSnapshot> = {}): ProbeSnapshot => ({
@@ -108,5 +108,38 @@ describe('badges', () => {
     expect(deadBadge(0.004)).toBe('dead <1%');
     expect(deadBadge(0)).toBeNull();
     expect(deadBadge(null)).toBeNull();
+  });
+});
+
+describe('blockTint', () => {
+  const g = buildGraph({ height: 8, width: 8, channels: 1 }, (b) => {
+    const x = b.add('Input', {}, { id: 'in' });
+    b.chain(x, ['Conv2D', { filters: 2, kernel: 3 }, 'c1'], ['ReLU', {}, 'r1'], ['Conv2D', { filters: 2, kernel: 3 }, 'c2'], ['Conv2D', { filters: 2, kernel: 3 }, 'c3']);
+  });
+  const id = (label: string): string => Object.values(g.nodes).find((n) => n.label === label)?.id ?? '';
+  // c1, r1 and c2 in block "outer"; c2 also in the nested block "inner"; c3 outside.
+  const doc = {
+    ...g,
+    groups: { outer: { id: 'outer', label: 'Outer', collapsed: true, repeat: 1 }, inner: { id: 'inner', label: 'Inner', collapsed: true, repeat: 1, parent: 'outer' } },
+    nodes: {
+      ...g.nodes,
+      [id('c1')]: { ...g.nodes[id('c1')]!, group: 'outer' },
+      [id('r1')]: { ...g.nodes[id('r1')]!, group: 'outer' },
+      [id('c2')]: { ...g.nodes[id('c2')]!, group: 'inner' },
+    },
+  };
+
+  it('is the geometric mean of the block’s own gradient norms, nested members included, borrowed ones not', () => {
+    const v = overlayView(doc, snap({ [id('c1')]: 0.001, [id('c2')]: 0.1, [id('c3')]: 1 }), domain);
+    const t = blockTint(doc, v, 'outer');
+    expect(t?.value).toBeCloseTo(0.01, 10);
+    expect(t).toMatchObject({ own: true, block: true, from: 'outer', copies: 2, color: colorFor(0.01, domain) });
+    expect(blockTint(doc, v, 'inner')?.copies).toBe(1);
+    expect(blockTint(doc, v, 'inner')?.value).toBeCloseTo(0.1, 12);
+  });
+
+  it('is undefined without a colour scale or without weighted members with a gradient', () => {
+    expect(blockTint(doc, overlayView(doc, snap({ [id('c3')]: 1 }), domain), 'outer')).toBeUndefined();
+    expect(blockTint(doc, overlayView(doc, snap({ [id('c1')]: 0.1 }), null), 'outer')).toBeUndefined();
   });
 });

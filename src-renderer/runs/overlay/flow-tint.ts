@@ -26,8 +26,10 @@ export interface NodeTint {
   readonly own: boolean;
   /** Whose gradient norm this is. */
   readonly from: NodeId;
-  /** Copies averaged (a node in a repeated block ×N: N). */
+  /** Copies averaged (a node in a repeated block ×N: N; a collapsed block: its layers averaged). */
   readonly copies: number;
+  /** A collapsed block's tint (its layers' geometric mean). */
+  readonly block?: boolean;
 }
 
 export interface OverlayView {
@@ -103,6 +105,35 @@ export function overlayView(doc: GraphDocument, snapshot: ProbeSnapshot, domain:
     residuals: keep(aggregateByNode(snapshot.residuals, (r) => r.ratio, exists)),
     dead: keep(aggregateByNode(snapshot.activations, (d) => d, exists)),
   };
+}
+
+/**
+ * A collapsed block's tint: the geometric mean of its weighted members' own gradient norms
+ * (nested blocks' members included), in the view's colour scale; undefined when none of its
+ * members has one. `from` is the block's id and `copies` the number of layers averaged.
+ */
+export function blockTint(doc: GraphDocument, view: OverlayView, groupId: string): NodeTint | undefined {
+  if (view.domain === null) return undefined;
+  const inBlock = (nodeGroup: string | undefined): boolean => {
+    const seen = new Set<string>();
+    for (let g = nodeGroup; g !== undefined && !seen.has(g); g = getId(doc.groups, g)?.parent) {
+      if (g === groupId) return true;
+      seen.add(g);
+    }
+    return false;
+  };
+  let sum = 0;
+  let n = 0;
+  for (const node of Object.values(doc.nodes)) {
+    const t = view.tints.get(node.id);
+    if (t === undefined || !t.own || !(t.value > 0) || !inBlock(node.group)) continue;
+    sum += Math.log(t.value);
+    n++;
+  }
+  if (n === 0) return undefined;
+  const value = Math.exp(sum / n);
+  const color = colorFor(value, view.domain);
+  return color === null ? undefined : { color, value, own: true, from: groupId, copies: n, block: true };
 }
 
 /** A badge's text for a residual merge: `F/x 0.12`. */

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { NodeId } from '../../../src-shared/graph/document.js';
+import { blockTint } from './flow-tint.js';
 import type { NodeTint, OverlayView } from './flow-tint.js';
+import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import type { Aggregate } from './probe-model.js';
 import { keepRun, useProbes } from './probe-store.js';
 import type { RunProbes } from './probe-store.js';
@@ -20,6 +22,12 @@ export function setOverlayView(view: OverlayView | null): void {
 
 export function useNodeTint(id: NodeId | undefined): NodeTint | undefined {
   return useOverlayView((s) => (id === undefined ? undefined : s.view?.tints.get(id)));
+}
+
+/** A collapsed block's tint (the geometric mean of its layers' own gradient norms), or undefined. */
+export function useBlockTint(doc: GraphDocument, groupId: string): NodeTint | undefined {
+  const view = useOverlayView((s) => s.view);
+  return view === null ? undefined : blockTint(doc, view, groupId);
 }
 
 export function useResidualRatio(id: NodeId): Aggregate | undefined {
