@@ -263,7 +263,17 @@ test('the projects page: recent first, search, rename, duplicate, trash and rest
   expect(all).not.toContain('Gamma renamed (copy)');
 });
 
-test('two windows on one project: the second writer sees the conflict, nothing is overwritten until it chooses', async ({ page, context, request }) => {
+/**
+ * Another writer saves the project now (as a third window would): `change` edits its nodes first.
+ * Called right after an edit in a window, it lands inside that window's one-second autosave delay.
+ */
+async function writeElsewhere(request: APIRequestContext, id: string, change: (nodes: Record<string, object>) => void = () => {}): Promise<void> {
+  const opened = await api<{ project: Summary; document: { nodes: Record<string, object> } }>(request, 'open', { id });
+  change(opened.document.nodes);
+  await api(request, 'saveWorkingCopy', { id, document: opened.document, baseRevision: opened.project.revision });
+}
+
+test('two windows on one project: a window with nothing unsaved follows the other; with edits of its own it sees the conflict, and nothing is overwritten until it chooses', async ({ page, context, request }) => {
   await start(page);
   await newProject(page, 'Shared');
   await addLayer(page, 'Conv2D', 300, 200);
@@ -277,12 +287,18 @@ test('two windows on one project: the second writer sees the conflict, nothing i
   await expect(layers(other)).toHaveCount(1);
   await expect(status(other)).toHaveText('Saved');
 
+  // An edit in the first tab: the second, with nothing unsaved, follows it.
   await page.bringToFront();
   await addLayer(page, 'ReLU', 300, 400);
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
-
   await other.bringToFront();
+  await expect(layers(other)).toHaveCount(2);
+  await expect(other.getByTestId('notice')).toContainText('was saved in another window');
+  await expect(status(other)).toHaveText('Saved');
+
+  // An edit here while someone else saves: the conflict banner, nothing written.
   await dragLayer(other, 'BatchNorm', 600, 300);
+  await writeElsewhere(request, id);
   const banner = other.getByTestId('conflict-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('was saved in another window');
@@ -291,44 +307,46 @@ test('two windows on one project: the second writer sees the conflict, nothing i
   await dragLayer(other, 'Dropout', 120, 330);
   await other.waitForTimeout(1500);
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
-  await expect(layers(other)).toHaveCount(3);
+  await expect(layers(other)).toHaveCount(4);
 
   // "Save mine as a new project" keeps both.
   await banner.getByRole('button', { name: 'Save mine as a new project' }).click();
   await expect(banner).toBeHidden();
   await expect(status(other)).toHaveText('Saved');
   const [mine] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'Shared (mine)' })).projects;
-  expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['BatchNorm', 'Conv2D', 'Dropout']);
+  expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['BatchNorm', 'Conv2D', 'Dropout', 'ReLU']);
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'ReLU']);
 
-  // Back on the shared project in the second tab: conflict again, then "Load theirs" and "Keep mine".
+  // Back on the shared project in the second tab: a conflict again, then "Load theirs".
   await other.getByTestId('projects-toggle').click();
   await other.getByTestId('project-row').filter({ hasText: /^Shared(?! \(mine\))/ }).getByTestId('project-open').click();
   await expect(layers(other)).toHaveCount(2);
-  await page.bringToFront();
-  await addLayer(page, 'MaxPool', 600, 200);
-  await other.bringToFront();
   await dragLayer(other, 'Dropout', 120, 330);
+  await writeElsewhere(request, id, (nodes) => {
+    nodes.pool_elsewhere = { id: 'pool_elsewhere', kind: 'MaxPool', params: {}, position: { x: 600, y: 200 } };
+  });
   await expect(banner).toBeVisible();
   await banner.getByRole('button', { name: 'Load theirs' }).click();
   await expect(banner).toBeHidden();
   await expect(layers(other)).toHaveCount(3);
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'MaxPool', 'ReLU']);
-
-  const opened = await api<{ document: { nodes: Record<string, { id: string; kind: string }> } }>(request, 'open', { id });
-  const pool = Object.values(opened.document.nodes).find((n) => n.kind === 'MaxPool')?.id ?? '';
+  // The first tab, with nothing unsaved, has followed all along.
   await page.bringToFront();
-  await page.locator(`.react-flow__node[data-id="${pool}"] .ln-kind`).click();
-  await page.keyboard.press('Delete');
-  await expect(layers(page)).toHaveCount(2);
-  await expect(status(page)).toHaveText('Saved');
+  await expect(layers(page)).toHaveCount(3);
+
+  // Once more, and "Keep mine" this time: this window's network replaces theirs.
   await other.bringToFront();
   await dragLayer(other, 'Dropout', 120, 330);
+  await writeElsewhere(request, id, (nodes) => {
+    delete nodes.pool_elsewhere;
+  });
   await expect(banner).toBeVisible();
   await banner.getByRole('button', { name: 'Keep mine' }).click();
   await expect(banner).toBeHidden();
   await expect(status(other)).toHaveText('Saved');
   expect(await workingCopyNodes(request, id)).toEqual(['Conv2D', 'Dropout', 'MaxPool', 'ReLU']);
+  await page.bringToFront();
+  await expect(layers(page)).toHaveCount(4);
 });
 
 test('a project deleted elsewhere while open: the banner says the save failed and the network is kept as a new project', async ({ page, request }) => {

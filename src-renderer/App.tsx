@@ -70,6 +70,8 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     return () => ro.disconnect();
   }, []);
   useEffect(() => session.start(), [session]);
+  // Another window saved the open project: follow it when this window has nothing unsaved.
+  useEffect(() => host.on('projects', 'changed', (e) => void session.followElsewhere(e)), [host, session]);
   // At start: reopen the project open last time; when none was open, show the projects page (if there are projects); a first start opens the editor.
   useEffect(() => {
     if (started.current) return;

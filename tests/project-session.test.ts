@@ -179,6 +179,32 @@ describe('ProjectSession', () => {
     expect(useProject.getState()).toMatchObject({ current: { projectId: p.id, revision: 4 }, autosave: { kind: 'saved' } });
   });
 
+  it('a window with nothing unsaved follows another window’s save; one with edits keeps them for the conflict banner', async () => {
+    const p = await host.api.projects.create({ name: 'Followed' });
+    await session.open(p.id);
+    const events: { id: string; revision: number; what?: string | undefined }[] = [];
+    const off = host.on('projects', 'changed', (e) => events.push(e));
+    const theirs = emptyDocument('Followed');
+    theirs.nodes.other = { id: 'other', kind: 'Dropout', params: { rate: 0.5 }, position: { x: 0, y: 0 } };
+    await host.api.projects.saveWorkingCopy({ id: p.id, document: theirs, baseRevision: 0 });
+    await expect.poll(() => events.some((e) => e.id === p.id && e.revision === 1)).toBe(true);
+    const followed = await Promise.all(events.splice(0).map((e) => session.followElsewhere(e)));
+    expect(followed).toContain(true);
+    expect(kinds(editor.getState().doc)).toEqual(['Dropout']);
+    expect(useProject.getState()).toMatchObject({ current: { projectId: p.id, revision: 1 }, autosave: { kind: 'saved' } });
+    expect(notices.at(-1)).toMatch(/^Updated: “Followed” was saved in another window \(revision 1\)/);
+
+    // With an edit of its own pending, the window does not follow: the save then meets the conflict.
+    add('Conv2D');
+    await host.api.projects.saveWorkingCopy({ id: p.id, document: { ...theirs, nodes: {} }, baseRevision: 1 });
+    await expect.poll(() => events.some((e) => e.revision === 2)).toBe(true);
+    expect(await Promise.all(events.splice(0).map((e) => session.followElsewhere(e)))).not.toContain(true);
+    expect(kinds(editor.getState().doc)).toEqual(['Conv2D', 'Dropout']);
+    await settle();
+    expect(useProject.getState().autosave).toMatchObject({ kind: 'conflict', theirRevision: 2 });
+    off();
+  });
+
   it('restoring a version keeps the current network as a version first, then loads the restored one as the working copy', async () => {
     const p = await host.api.projects.create({ name: 'Versions' });
     await session.open(p.id);

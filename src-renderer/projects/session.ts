@@ -146,6 +146,34 @@ export class ProjectSession {
     return true;
   }
 
+  /**
+   * Another window (or process) saved the open project: a window with nothing unsaved follows,
+   * loading the newer working copy; one with edits of its own keeps them (its next save meets the
+   * conflict, and the banner lets the person choose).
+   */
+  async followElsewhere(e: { id: string; revision: number; what?: string | undefined }): Promise<boolean> {
+    const mine = (): boolean => {
+      const t = this.autosaver.attached;
+      const kind = this.autosaver.status.kind;
+      return t !== undefined && t.projectId === e.id && e.revision > t.revision && !this.autosaver.isDirty && kind === 'saved';
+    };
+    if (e.what === 'trashed' || e.what === 'deleted' || !mine()) return false;
+    let reply;
+    try {
+      reply = await this.api.projects.open({ id: e.id });
+    } catch {
+      return false; // (gone meanwhile: the next save says so)
+    }
+    // Checked again: an edit may have come in while the newer copy was on its way.
+    if (!mine() || reply.project.revision <= (this.autosaver.attached?.revision ?? Infinity)) return false;
+    const m = migrateDocument(reply.document);
+    if (!m.ok) return false;
+    this.load(m.doc);
+    this.attach({ projectId: reply.project.id, revision: reply.project.revision }, reply.project.name, reply.project.updatedAt);
+    this.notify('info', `Updated: “${reply.project.name}” was saved in another window (revision ${reply.project.revision}).`);
+    return true;
+  }
+
   /** The project was renamed: the open network takes the name too (an undoable edit, autosaved). */
   renamed(id: string, name: string): void {
     if (this.autosaver.attached?.projectId !== id) return;
