@@ -100,9 +100,18 @@ test('train a tiny ResNet on synthetic data from the Train panel: live curves, c
   const modal = page.getByTestId('version-modal');
   await expect(modal).toContainText('Version 1: ResNet-8');
   await expect(modal.getByTestId('version-facts')).toContainText('params');
+  // The trained graph is drawn read-only: every layer of the version, none draggable.
+  const picture = modal.getByTestId('readonly-canvas');
+  const pictured = picture.locator('.react-flow__node-layer');
+  await expect(pictured.first()).toBeVisible();
+  expect(await pictured.count()).toBeGreaterThan(10);
+  await expect(pictured.first()).not.toHaveClass(/draggable/);
+  const editorLayers = await page.locator('[data-testid="canvas"] .react-flow__node-layer').count();
   await page.screenshot({ path: '/tmp/b2-version.png' });
   await modal.getByRole('button', { name: 'Close' }).click();
   await expect(modal).toHaveCount(0);
+  // The picture had its own canvas: the editor's is as it was.
+  await expect(page.locator('[data-testid="canvas"] .react-flow__node-layer')).toHaveCount(editorLayers);
   await page.getByTestId('log-scale').check();
   await expect.poll(() => chartPoints(page, 'loss')).toBeGreaterThanOrEqual(steps - 1);
   await page.getByTestId('log-scale').uncheck();

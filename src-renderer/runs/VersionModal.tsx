@@ -8,6 +8,7 @@ import { useProject } from '../state/project-store.js';
 import type { ProjectActions } from './project-actions.js';
 import { formatWhen } from './format.js';
 import { readStoredDocument, versionFacts } from './version-summary.js';
+import { ReadOnlyCanvas } from '../canvas/ReadOnlyCanvas.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -87,6 +88,7 @@ export function VersionModal({ host, projects, projectId, versionId, onClose }: 
               </span>
               {facts.errors > 0 && <span className="run-error">{facts.errors} errors</span>}
             </div>
+            <ReadOnlyCanvas doc={got.doc} label={`Version ${got.version.number} (read-only)`} />
             <p className="small">{facts.kinds.map(([k, n]) => `${k} ×${n}`).join(' · ')}</p>
             <div className="version-layers">
               <table>
