@@ -1,5 +1,6 @@
 import { backend_util, Conv2D, DepthwiseConv2dNative, FusedConv2D, FusedDepthwiseConv2D } from '@tensorflow/tfjs';
 import type { KernelConfig, NamedAttrMap } from '@tensorflow/tfjs';
+import { conv2dSimd } from './conv2d-simd.js';
 import { input, originalKernel, pair, replaceKernel, shape4 } from './kernel-io.js';
 
 /** The forward convolutions whose wasm kernels mishandle 'same' padding. */
@@ -30,7 +31,8 @@ export function explicitSamePadding(
 }
 
 /**
- * Wraps the wasm backend's own forward convolutions so that 'same' padding reaches them as the
+ * Conv2D and FusedConv2D first try the project's SIMD convolution (conv2d-simd.ts). Otherwise this
+ * wraps the wasm backend's own forward convolutions so that 'same' padding reaches them as the
  * equivalent explicit padding. tfjs 4.22's wasm Conv2D / FusedConv2D / DepthwiseConv2dNative /
  * FusedDepthwiseConv2D return zeros or wrong values for 'same' whenever the padding needed along
  * one axis is zero or "negative" while the kernel is not 1x1 along it — e.g. a 3x1 kernel with
@@ -46,6 +48,9 @@ export function registerSamePaddingConvs(backendName: 'wasm'): void {
       kernelName,
       backendName,
       kernelFunc: (args) => {
+        // Conv2D / FusedConv2D: the project's SIMD convolution where it applies (conv2d-simd.ts).
+        const fast = kernelName === Conv2D || kernelName === FusedConv2D ? conv2dSimd(kernelName, args) : null;
+        if (fast !== null) return fast;
         const attrs = args.attrs ?? {};
         if (attrs.pad !== 'same') return orig.kernelFunc(args);
         if (attrs.dataFormat === 'NCHW') return orig.kernelFunc(args);

@@ -1,6 +1,7 @@
 import { assemble, Fn } from './assembler.js';
 import type { Local } from './assembler.js';
 import { wgrad } from './conv-grad.js';
+import { convFwd } from './conv-fwd.js';
 import { copyRows } from './copy.js';
 import { elementwiseFns } from './elementwise.js';
 
@@ -402,7 +403,7 @@ export const WGRAD_VARIANTS: readonly (readonly [number, number])[] = [
 
 /** The module's bytes, for a shared (threaded backend) or unshared memory. */
 export function simdKernelsModule(shared: boolean): Uint8Array {
-  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns(), copyRows()], { shared });
+  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns(), copyRows(), convFwd(2), convFwd(1)], { shared });
 }
 
 /** The exports, as JavaScript sees them. */
@@ -415,6 +416,8 @@ export interface SimdKernelExports {
   copyRows(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
   /** wgrad_<CIB>_<V>(x, dy, out, N, H, W, Cin, OH, OW, Cout, KW, sh, sw, dh, dw, pt, pl, u0, u1, rows, nCiB, ciBase, nCoB, owTab). */
   [wgrad: `wgrad_${number}_${number}`]: (...args: number[]) => void;
+  /** convfwd_<V>(x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw, dh, dw, pt, pl, u0, u1, owA, owB) (conv-fwd.ts). */
+  [convfwd: `convfwd_${number}`]: (...args: number[]) => void;
   /** Element-wise loops (elementwise.ts): ew_<op>_<form>(a, b, out, n | rows, c) and un_<op>(a, out, n). */
   [ew: `ew_${string}` | `un_${string}`]: (...args: number[]) => void;
 }
