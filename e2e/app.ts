@@ -60,4 +60,38 @@ export const test = base.extend<object, { app: RunningApp }>({
   ],
 });
 
+/**
+ * An app of this spec file's own, with its own data folder (what the file saves does not change
+ * what other specs see at start): started before the file's tests, stopped after them. Returns
+ * the accessor the tests call.
+ */
+export function ownAppForFile(): () => RunningApp {
+  let own: { app: RunningApp; child: ChildProcess } | undefined;
+  test.beforeAll(async () => {
+    own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+  });
+  test.afterAll(() => {
+    own?.child.kill('SIGTERM');
+  });
+  return () => {
+    if (own === undefined) throw new Error('the app did not start');
+    return own.app;
+  };
+}
+
+/** Input → Add with one input: a .skipwire.json document whose graph has a shape error. */
+export function brokenDocumentText(name: string): string {
+  return JSON.stringify({
+    schemaVersion: 1,
+    meta: { name },
+    input: { height: 8, width: 8, channels: 3 },
+    nodes: {
+      x: { id: 'x', kind: 'Input', params: {}, position: { x: 0, y: 0 } },
+      a: { id: 'a', kind: 'Add', params: {}, position: { x: 300, y: 0 } },
+    },
+    edges: { e1: { id: 'e1', source: 'x', target: 'a', targetPort: 0 } },
+    groups: {},
+  });
+}
+
 export { expect } from '@playwright/test';

@@ -1,4 +1,4 @@
-import { expect, test } from './app.js';
+import { brokenDocumentText, expect, test } from './app.js';
 import type { Page } from '@playwright/test';
 import { node, openEditor, pane } from './editor-helpers.js';
 
@@ -10,18 +10,7 @@ async function choose(page: Page, button: 'Open' | 'Import', name: string, conte
   await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
 }
 
-/** Input → Add with one input: a document whose graph has a shape error. */
-const BROKEN = JSON.stringify({
-  schemaVersion: 1,
-  meta: { name: 'Half a join' },
-  input: { height: 8, width: 8, channels: 3 },
-  nodes: {
-    x: { id: 'x', kind: 'Input', params: {}, position: { x: 0, y: 0 } },
-    a: { id: 'a', kind: 'Add', params: {}, position: { x: 300, y: 0 } },
-  },
-  edges: { e1: { id: 'e1', source: 'x', target: 'a', targetPort: 0 } },
-  groups: {},
-});
+const BROKEN = brokenDocumentText('Half a join');
 
 test('open, import and export .skipwire.json files; bad files change nothing and say why in one line', async ({ page, app }) => {
   await openEditor(page, app.url);

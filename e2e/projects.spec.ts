@@ -1,24 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, launch, test } from './app.js';
-import type { RunningApp } from './app.js';
+import { brokenDocumentText, expect, ownAppForFile, test } from './app.js';
 import { dragLayer, setParam } from './editor-helpers.js';
 
 /**
  * Projects, autosave, versions and conflicts, as a person uses them. This file starts its own app
  * with its own data folder (the projects it leaves do not change what other specs see at start).
  */
-let own: { app: RunningApp; child: ChildProcess } | undefined;
-test.beforeAll(async () => {
-  own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
-});
-test.afterAll(() => {
-  own?.child.kill('SIGTERM');
-});
-function ownApp(): RunningApp {
-  if (own === undefined) throw new Error('the app did not start');
-  return own.app;
-}
+const ownApp = ownAppForFile();
 
 interface Summary {
   id: string;
@@ -367,18 +355,7 @@ test('a project deleted elsewhere while open: the banner says the save failed an
   expect(await workingCopyNodes(request, mine?.id ?? '')).toEqual(['Conv2D', 'ReLU']);
 });
 
-/** Input → Add with one input: a document whose graph has a shape error. */
-const BROKEN = JSON.stringify({
-  schemaVersion: 1,
-  meta: { name: 'Imported half join' },
-  input: { height: 8, width: 8, channels: 3 },
-  nodes: {
-    x: { id: 'x', kind: 'Input', params: {}, position: { x: 0, y: 0 } },
-    a: { id: 'a', kind: 'Add', params: {}, position: { x: 300, y: 0 } },
-  },
-  edges: { e1: { id: 'e1', source: 'x', target: 'a', targetPort: 0 } },
-  groups: {},
-});
+const BROKEN = brokenDocumentText('Imported half join');
 
 async function importFile(page: Page, name: string, content: string): Promise<void> {
   const chooser = page.waitForEvent('filechooser');

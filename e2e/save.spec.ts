@@ -1,19 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { expect, launch, test } from './app.js';
-import type { RunningApp } from './app.js';
+import { expect, ownAppForFile, test } from './app.js';
 
 // Its own app and data folder: the project it saves does not change what other specs see at start.
-let own: { app: RunningApp; child: ChildProcess } | undefined;
-test.beforeAll(async () => {
-  own = await launch(['bin/skipwire.js', 'serve', '--port', '0', '--no-open'], /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
-});
-test.afterAll(() => {
-  own?.child.kill('SIGTERM');
-});
-function ownApp(): RunningApp {
-  if (own === undefined) throw new Error('the app did not start');
-  return own.app;
-}
+const ownApp = ownAppForFile();
 
 test('Save creates a project in the store, a second save updates it, Save version asks for a message and freezes a version', async ({ page, request }) => {
   const app = ownApp();
