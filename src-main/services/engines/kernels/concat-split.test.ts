@@ -28,6 +28,7 @@ describe('Concat and SplitV on wasm (row copies) give the cpu backend’s values
   const CONCATS: [number[][], number][] = [
     [[[2, 3, 4, 6], [2, 3, 4, 2]], 3],
     [[[16, 32, 32, 60], [16, 32, 32, 12]], -1],
+    [[[64, 32, 32, 60], [64, 32, 32, 12]], 3], // above the threshold for threads
     [[[2, 5, 5, 3], [2, 5, 5, 1], [2, 5, 5, 7]], 3],
     [[[2, 3, 4, 5], [2, 1, 4, 5]], 1],
     [[[2, 3], [4, 3]], 0],
@@ -46,6 +47,7 @@ describe('Concat and SplitV on wasm (row copies) give the cpu backend’s values
   const SPLITS: [number[], number[] | number, number][] = [
     [[2, 3, 4, 8], [6, 2], 3],
     [[16, 32, 32, 72], [60, 12], 3],
+    [[64, 32, 32, 72], [60, 12], 3],
     [[2, 5, 5, 11], [3, 1, 7], -1],
     [[2, 6, 4, 5], 3, 1],
     [[6, 3], [2, -1], 0],

@@ -13,7 +13,8 @@ import { callOriginal, input, replaceKernel, runWasmHeapKernelOutputs } from './
  * mixed dtypes, use the shipped kernels.
  */
 
-const PARALLEL_MIN = 1 << 15;
+/** Elements below which one thread copies it all (see elementwise.ts: waking a helper costs more). */
+const PARALLEL_MIN = 1 << 21;
 
 /** [outer, inner] around `axis` of `shape`. */
 function around(shape: readonly number[], axis: number): [number, number] {

@@ -24,7 +24,7 @@ async function agree(f: () => tf.Tensor): Promise<void> {
 
 const t = (shape: number[], seed: number) => tf.tensor(values(shape, seed), shape);
 
-// [a shape, b shape]: equal (with and without a vector tail, small and split over threads),
+// [a shape, b shape]: equal (with and without a vector tail, small and large),
 // scalar either side, per-channel rows either side ([C], [1,1,1,C], [1,C]), and forms left to
 // the shipped kernels (broadcast over other axes, channels not a multiple of 4).
 const PAIRS: [number[], number[]][] = [
@@ -55,6 +55,13 @@ describe('Add, Sub, Multiply on wasm (SIMD, split over threads) give the cpu bac
       await agree(() => f(t(sa, 1), t(sb, 2)));
     });
   }
+
+  it('split over the threads (2M elements and more): equal shapes with a tail, a row, a scalar', async () => {
+    await agree(() => tf.sub(t([2, 1024, 1025], 11), t([2, 1024, 1025], 12)));
+    await agree(() => tf.mul(t([513, 64, 64], 13), t([64], 14)));
+    await agree(() => tf.add(tf.scalar(3), t([2049, 1024], 15)));
+    await agree(() => tf.relu(t([2049, 1024], 16)));
+  });
 
   it('keeps NaN and infinities, and leaves int32 to the shipped kernels', async () => {
     const special = () => tf.tensor([NaN, Infinity, -Infinity, 0, -0, 1, 2, 3, NaN], [9]);
