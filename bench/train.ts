@@ -4,7 +4,8 @@
  * pipeline (synthetic images, generated and normalized per batch) and SGD with momentum — against
  * PyTorch CPU (Debian's python3-torch, /usr/bin/python3, threads = cores) training the same
  * network in the same run. Each engine trains two epochs of the same few steps; the second
- * epoch's images/s is reported (the first warms up kernels and caches). Prints only.
+ * epoch's images/s is reported (the first warms up kernels and caches). Prints only; the
+ * per-kernel profile behind these figures is `npm run bench:kernels`. `npm run bench` runs this.
  *
  *   node bench/run.mjs bench/train.ts [--batches 32,128] [--steps N] [--engines wasm,cpu,…]
  *
@@ -133,20 +134,20 @@ async function main(): Promise<void> {
         console.log(`cpu, batch ${batch}: skipped (minutes per step; name it in --engines to measure)`);
         continue;
       }
-      const steps = stepsArg !== undefined ? Number(stepsArg) : id === 'wasm' || id === 'cpu' ? (batch >= 128 ? 2 : 3) : 20;
+      const steps = stepsArg !== undefined ? Number(stepsArg) : id === 'cpu' ? (batch >= 128 ? 2 : 3) : id === 'wasm' ? (batch >= 128 ? 4 : 8) : 20;
       const t0 = performance.now();
       const result = await measure(trainer, id, batch, steps, epochs);
       rows.push({ engine: id, batch, result });
       console.log(`  measured ${id}, batch ${batch} (${steps} steps × 2 epochs) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   }
-  const pt = torch(Math.max(3, Number(stepsArg ?? 5)));
+  const pt = torch(Math.max(3, Number(stepsArg ?? 10)));
   const peer = (batch: number) => (typeof pt === 'string' ? undefined : pt.rows.find((r) => r.batch === batch)?.imagesPerSecond);
   console.log('');
   console.log(typeof pt === 'string' ? pt : `PyTorch ${pt.version} CPU, ${pt.threads} threads (same network, random tensors in memory):`);
   if (typeof pt !== 'string') for (const r of pt.rows) console.log(`  batch ${String(r.batch).padStart(4)}: ${r.imagesPerSecond.toFixed(1).padStart(8)} img/s`);
   console.log('');
-  console.log(`${'engine'.padEnd(14)} ${'batch'.padStart(5)} ${'img/s'.padStart(9)} ${'× PyTorch CPU'.padStart(14)}`);
+  console.log(`${'engine'.padEnd(14)} ${'batch'.padStart(5)} ${'img/s'.padStart(9)} ${'PyTorch img/s'.padStart(14)} ${'× PyTorch CPU'.padStart(14)}`);
   for (const r of rows) {
     if (typeof r.result === 'string') {
       console.log(`${r.engine.padEnd(14)} ${String(r.batch).padStart(5)}  failed: ${r.result}`);
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     }
     const p = peer(r.batch);
     console.log(
-      `${r.engine.padEnd(14)} ${String(r.batch).padStart(5)} ${r.result.imagesPerSecond.toFixed(1).padStart(9)} ${(p === undefined ? '—' : `${(r.result.imagesPerSecond / p).toFixed(3)}×`).padStart(14)}`,
+      `${r.engine.padEnd(14)} ${String(r.batch).padStart(5)} ${r.result.imagesPerSecond.toFixed(1).padStart(9)} ${(p === undefined ? '—' : p.toFixed(1)).padStart(14)} ${(p === undefined ? '—' : `${(r.result.imagesPerSecond / p).toFixed(3)}×`).padStart(14)}`,
     );
   }
   const seen = new Set<string>();
