@@ -30,9 +30,7 @@ export function wgrad(CIB: number, V: number): Fn {
   ];
   const acc: Local[][] = Array.from({ length: CIB }, () => Array.from({ length: V }, () => f.local('v128')));
   const d: Local[] = Array.from({ length: V }, () => f.local('v128'));
-  const d2: Local[] = Array.from({ length: V }, () => f.local('v128'));
-  const px2 = f.local('i32');
-  const owLast = f.local('i32');
+  const s1 = f.local('v128');
   const ak: Local[] = Array.from({ length: CIB }, i32); // accumulator row addresses
 
   f.get(sw).get(Cin).op(0x6c).i32(2).op(0x74).set(pxStep);
@@ -97,43 +95,26 @@ export function wgrad(CIB: number, V: number): Fn {
                           f.get(dy);
                           f.get(n).get(OH).op(0x6c).get(oh).op(0x6a).get(OW).op(0x6c).get(owLo).op(0x6a);
                           f.get(Cout).op(0x6c).get(co).op(0x6a).i32(2).op(0x74).op(0x6a).set(pd);
-                          // Two positions per step: their products are summed before joining the
-                          // accumulator, which halves the add-latency chain per position.
-                          f.get(owHi).i32(1).op(0x6b).set(owLast); // owHi − 1
+                          // One position per step, each x value broadcast once for all V vectors of
+                          // dy: CIB·V accumulators + V + 1 live vectors fit the 16 SIMD registers
+                          // (two positions per step, or a broadcast per product, spilled and ran
+                          // at half this speed).
                           f.for(
                             ow,
                             () => f.get(owLo),
-                            () => f.get(owLast),
-                            2,
-                            () => {
-                              for (let j = 0; j < V; j++) {
-                                f.get(pd).v128load(16 * j).set(d[j] as Local);
-                                f.get(pd).get(pdStep).op(0x6a).v128load(16 * j).set(d2[j] as Local);
-                              }
-                              f.get(px).get(pxStep).op(0x6a).set(px2);
-                              for (let k = 0; k < CIB; k++) {
-                                for (let j = 0; j < V; j++) {
-                                  const a = (acc[k] as Local[])[j] as Local;
-                                  f.get(a);
-                                  f.get(px).load32splat(4 * k).get(d[j] as Local).f32x4mul();
-                                  f.get(px2).load32splat(4 * k).get(d2[j] as Local).f32x4mul();
-                                  f.f32x4add().f32x4add().set(a);
-                                }
-                              }
-                              f.get(px2).get(pxStep).op(0x6a).set(px);
-                              f.get(pd).get(pdStep).i32(1).op(0x74).op(0x6a).set(pd);
-                            },
-                          );
-                          f.if(
-                            () => f.get(ow).get(owHi).op(0x48), // one position left
+                            () => f.get(owHi),
+                            1,
                             () => {
                               for (let j = 0; j < V; j++) f.get(pd).v128load(16 * j).set(d[j] as Local);
                               for (let k = 0; k < CIB; k++) {
+                                f.get(px).load32splat(4 * k).set(s1);
                                 for (let j = 0; j < V; j++) {
                                   const a = (acc[k] as Local[])[j] as Local;
-                                  f.get(a).get(px).load32splat(4 * k).get(d[j] as Local).f32x4mul().f32x4add().set(a);
+                                  f.get(a).get(s1).get(d[j] as Local).f32x4mul().f32x4add().set(a);
                                 }
                               }
+                              f.inc(px, pxStep);
+                              f.inc(pd, pdStep);
                             },
                           );
                         },
