@@ -1,24 +1,18 @@
 import { useEffect, useMemo, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp } from '../../state/app-store.js';
 import { formatValue } from '../format.js';
 import { alignLines, forLogScale, withAlpha } from './chart-data.js';
 import type { Line } from './chart-data.js';
 import './charts.css';
-
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v === '' ? fallback : v;
-}
+import { mountChart, themedAxis } from './mount.js';
 
 /** Steps are whole numbers: x ticks at 1, 2, 5 × powers of ten. */
 const STEP_INCREMENTS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1000, 10_000, 100_000, 1_000_000].map((p) => m * p)).sort((a, b) => a - b);
 
 function optionsFor(title: string, lines: readonly Line[], logY: boolean, width: number, height: number, xLabel: string): uPlot.Options {
-  const muted = cssVar('--muted', '#9aa4b2');
-  const grid = cssVar('--border', '#2a313b');
-  const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+  const axis = themedAxis();
   return {
     title,
     width,
@@ -67,19 +61,9 @@ export function Chart({ title, lines, logY = false, height = 150, xLabel = 'step
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
-    const width = Math.max(200, el.clientWidth);
-    const u = new uPlot(optionsFor(title, lines, logY, width, height, xLabel), latest.current as uPlot.AlignedData, el);
-    plot.current = u;
-    const ro = new ResizeObserver(() => {
-      const w = Math.max(200, el.clientWidth);
-      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height });
+    return mountChart(el, (width) => optionsFor(title, lines, logY, width, height, xLabel), latest.current as uPlot.AlignedData, 200, (u) => {
+      plot.current = u;
     });
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      u.destroy();
-      plot.current = null;
-    };
     // Rebuilt when the lines' look, the scale, the size or the theme change; data alone redraws below.
   }, [look, logY, height, theme, title, xLabel]);
 

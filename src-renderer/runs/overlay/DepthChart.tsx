@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useShallow } from 'zustand/react/shallow';
 import type { GraphNode } from '../../../src-shared/graph/document.js';
@@ -15,11 +15,7 @@ import { baseNodeId } from './probe-model.js';
 import { keepRun, useProbes } from './probe-store.js';
 import type { RunProbes } from './probe-store.js';
 import './overlay.css';
-
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v === '' ? fallback : v;
-}
+import { mountChart, mutedColor, themedAxis } from '../charts/mount.js';
 
 const LATEST = '#35b779';
 /** Colours of compared runs (viridis-like, then others). */
@@ -56,13 +52,13 @@ function DepthPlot({ lines, height }: { lines: readonly DepthLine[]; height: num
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
-    const muted = cssVar('--muted', '#9aa4b2');
-    const grid = cssVar('--border', '#2a313b');
-    const axis: uPlot.Axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+    const muted = mutedColor();
+    const axis = themedAxis();
     const ls = latest.current.lines;
-    const u = new uPlot(
-      {
-        width: Math.max(240, el.clientWidth),
+    return mountChart(
+      el,
+      (width) => ({
+        width,
         height,
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
@@ -92,21 +88,13 @@ function DepthPlot({ lines, height }: { lines: readonly DepthLine[]; height: num
             }),
           ),
         ],
-      },
+      }),
       latest.current.data,
-      el,
+      240,
+      (u) => {
+        plot.current = u;
+      },
     );
-    plot.current = u;
-    const ro = new ResizeObserver(() => {
-      const w = Math.max(240, el.clientWidth);
-      if (Math.abs(w - u.width) > 1) u.setSize({ width: w, height });
-    });
-    ro.observe(el);
-    return () => {
-      ro.disconnect();
-      u.destroy();
-      plot.current = null;
-    };
   }, [height, theme, look]);
 
   useEffect(() => {
