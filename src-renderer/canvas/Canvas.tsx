@@ -12,11 +12,8 @@ import { useEditor, useEditorStore } from '../editor/context.js';
 import { NODE_H, NODE_W } from '../editor/geometry.js';
 import { createViewModel, groupOfFlowNode } from '../editor/view-model.js';
 import type { FlowNode, ShapeFlowEdge } from '../editor/view-model.js';
-import { BlockNode } from './BlockNode.js';
-import { FrameNode } from './FrameNode.js';
-import { LayerNode } from './LayerNode.js';
+import { edgeTypes, nodeTypes } from './flow-types.js';
 import { MergePrompt } from './MergePrompt.js';
-import { ShapeEdge } from './ShapeEdge.js';
 import { Overview } from './Overview.js';
 import { useShowNetwork } from './show.js';
 import { zoomedOutSelector } from './lod.js';
@@ -25,8 +22,6 @@ import { GradientOverlay } from '../runs/overlay/GradientOverlay.js';
 /** The MIME type a palette item carries while it is dragged onto the canvas. */
 export const LAYER_MIME = 'application/x-skipwire-layer';
 
-const nodeTypes = { layer: LayerNode, block: BlockNode, frame: FrameNode };
-const edgeTypes = { shape: ShapeEdge };
 /** Nodes beyond which the canvas renders only what is on screen. */
 const VISIBLE_ONLY_ABOVE = 150;
 

@@ -6,15 +6,10 @@ import { EditorProvider, useEditor } from '../editor/context.js';
 import { createEditorStore } from '../editor/store.js';
 import { createViewModel } from '../editor/view-model.js';
 import type { FlowNode, ShapeFlowEdge } from '../editor/view-model.js';
-import { BlockNode } from './BlockNode.js';
-import { FrameNode } from './FrameNode.js';
-import { LayerNode } from './LayerNode.js';
-import { ShapeEdge } from './ShapeEdge.js';
 import { FIT } from './show.js';
+import { edgeTypes, nodeTypes } from './flow-types.js';
 import { needsLayout } from './needs-layout.js';
 
-const nodeTypes = { layer: LayerNode, block: BlockNode, frame: FrameNode };
-const edgeTypes = { shape: ShapeEdge };
 
 function Flow({ label }: { label: string }) {
   const flow = useReactFlow<FlowNode, ShapeFlowEdge>();
