@@ -15,8 +15,7 @@ function BlockNodeView({ data, selected }: NodeProps<BlockFlowNode>) {
   const store = useEditorStore();
   const group = useEditor((s) => getId(s.doc.groups, data.groupId));
   const summary = useEditor((s) => blockSummaries(s.analysis).get(data.groupId));
-  const doc = useEditor((s) => s.doc);
-  const grad = gradTintProps(useBlockTint(doc, data.groupId));
+  const grad = gradTintProps(useBlockTint(data.groupId));
   if (group === undefined) return null;
   const layers = summary?.members.length ?? 0;
   const errors = summary?.errors ?? 0;

@@ -3,7 +3,8 @@ import { create } from 'zustand';
 import type { NodeId } from '../../../src-shared/graph/document.js';
 import { blockTint } from './flow-tint.js';
 import type { NodeTint, OverlayView } from './flow-tint.js';
-import type { GraphDocument } from '../../../src-shared/graph/document.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useEditor } from '../../editor/context.js';
 import type { Aggregate } from './probe-model.js';
 import { keepRun, useProbes } from './probe-store.js';
 import type { RunProbes } from './probe-store.js';
@@ -24,10 +25,13 @@ export function useNodeTint(id: NodeId | undefined): NodeTint | undefined {
   return useOverlayView((s) => (id === undefined ? undefined : s.view?.tints.get(id)));
 }
 
-/** A collapsed block's tint (the geometric mean of its layers' own gradient norms), or undefined. */
-export function useBlockTint(doc: GraphDocument, groupId: string): NodeTint | undefined {
+/**
+ * A collapsed block's tint (the geometric mean of its layers' own gradient norms), or undefined.
+ * Re-renders its block only when the tint itself changes, not on every edit of the network.
+ */
+export function useBlockTint(groupId: string): NodeTint | undefined {
   const view = useOverlayView((s) => s.view);
-  return view === null ? undefined : blockTint(doc, view, groupId);
+  return useEditor(useShallow((s) => (view === null ? undefined : blockTint(s.doc, view, groupId))));
 }
 
 export function useResidualRatio(id: NodeId): Aggregate | undefined {
