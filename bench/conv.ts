@@ -156,3 +156,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// The threaded wasm build's pthread workers would keep the process alive.
+process.exit(0);

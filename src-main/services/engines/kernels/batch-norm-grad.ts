@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedBatchNorm, getKernel } from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor } from '@tensorflow/tfjs';
 import type { JsBackendName } from './kernel-io.js';
-import { simdFor } from '../wasm-simd/index.js';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { input, registerJsKernel, shape4 } from './kernel-io.js';
 import { replaceGradient } from './gradient-io.js';
 
@@ -30,6 +30,11 @@ export function registerBatchNormGradSums(backendName: JsBackendName): void {
     const [n, h, w, c] = shape4(x, `${BATCH_NORM_GRAD_SUMS} x`);
     if (mean.shape.length !== 1 || mean.shape[0] !== c) throw new Error(`${BATCH_NORM_GRAD_SUMS}: mean must be [${c}], got [${mean.shape.join(', ')}]`);
     const simd = c % 4 === 0 && backend !== undefined ? simdFor(backend) : null;
+    const rows = n * h * w;
+    const shares = simd === null ? [] : threadRanges(rows, 1, threadsFor(simd, rows * c));
+    const per = 32 * c; // acc32 (2C floats), acc64 (2C doubles), partial (2C floats)
+    // Reserved before any view of the heap is taken: growing an unshared heap detaches them.
+    const scratch = simd === null ? 0 : simd.scratch(shares.length * per);
     return {
       shape: [2, c],
       run(out, read) {
@@ -37,14 +42,25 @@ export function registerBatchNormGradSums(backendName: JsBackendName): void {
         const g = read(dy);
         const m = read(mean);
         if (simd !== null) {
-          // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd).
-          const acc32 = simd.scratch(24 * c);
-          simd.bnsums(xv.byteOffset, g.byteOffset, m.byteOffset, out.byteOffset, n * h * w, c, acc32, acc32 + 8 * c);
+          // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd); each
+          // thread sums a share of the rows into its own partial [2, C], added up here.
+          const at = (t: number) => scratch + t * per;
+          simd.parallel(
+            'bnsums',
+            shares.map(([r0, r1], t) => [xv.byteOffset + 4 * r0 * c, g.byteOffset + 4 * r0 * c, m.byteOffset, shares.length === 1 ? out.byteOffset : at(t) + 24 * c, r1 - r0, c, at(t), at(t) + 8 * c]),
+          );
+          if (shares.length > 1) {
+            const partial = shares.map((_, t) => simd.f32(at(t) + 24 * c, 2 * c));
+            for (let k = 0; k < 2 * c; k++) {
+              let sum = 0;
+              for (const p of partial) sum += p[k] as number;
+              out[k] = sum;
+            }
+          }
           return;
         }
         const s0 = new Float64Array(c);
         const s1 = new Float64Array(c);
-        const rows = n * h * w;
         for (let r = 0, p = 0; r < rows; r++, p += c) {
           for (let k = 0; k < c; k++) {
             const d = g[p + k] as number;

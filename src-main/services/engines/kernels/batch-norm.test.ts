@@ -32,6 +32,8 @@ const SHAPES: [number, number, number, number][] = [
   [4, 8, 8, 16],
   [1, 3, 5, 7],
   [8, 2, 2, 64],
+  [8, 32, 32, 16], // 131K elements: statistics, normalization, sums and tiles split over the threads
+  [5, 33, 35, 8], // the same with an odd row count
 ];
 
 function bnInputs(s: [number, number, number, number], seed: number, offset = 0): Input[] {

@@ -1,6 +1,6 @@
 import { FusedBatchNorm } from '@tensorflow/tfjs';
 import type { FusedBatchNormAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor } from '../wasm-simd/index.js';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { callOriginal, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -30,13 +30,14 @@ export function registerBatchNorm(backendName: 'wasm'): void {
         return callOriginal(FusedBatchNorm, backendName, args);
       }
       const simd = c % 4 === 0 ? simdFor(args.backend) : null;
+      // Reserved before any view of the heap is taken: growing an unshared heap detaches them.
+      const at = simd === null ? 0 : simd.scratch(12 * c);
       const out = runWasmHeapKernel(FusedBatchNorm, args.backend, [...x.shape], 'float32', (o, read) => {
         const m = read(mean as TensorInfo);
         const v = read(variance as TensorInfo);
         const g = scale === undefined ? undefined : read(scale);
         const be = offset === undefined ? undefined : read(offset);
         // Per-channel vectors: in scratch memory of the backend for the SIMD loop, else plain arrays.
-        const at = simd === null ? 0 : simd.scratch(12 * c);
         const mf = simd === null ? new Float32Array(c) : simd.f32(at, c);
         const a = simd === null ? new Float32Array(c) : simd.f32(at + 4 * c, c);
         const b = simd === null ? new Float32Array(c) : simd.f32(at + 8 * c, c);
@@ -46,7 +47,10 @@ export function registerBatchNorm(backendName: 'wasm'): void {
           b[k] = be === undefined ? 0 : (be[k] as number);
         }
         const xv = read(x);
-        if (simd !== null) simd.bnfwd(xv.byteOffset, o.byteOffset, mf.byteOffset, a.byteOffset, b.byteOffset, xv.length / c, c);
+        if (simd !== null) {
+          const rows = threadRanges(xv.length / c, 1, threadsFor(simd, xv.length));
+          simd.parallel('bnfwd', rows.map(([r0, r1]) => [xv.byteOffset + 4 * r0 * c, o.byteOffset + 4 * r0 * c, mf.byteOffset, a.byteOffset, b.byteOffset, r1 - r0, c]));
+        }
         else batchNormInto(xv as Float32Array, o as Float32Array, c, mf, a, b);
       });
       return out ?? callOriginal(FusedBatchNorm, backendName, args);

@@ -1,6 +1,6 @@
 import { backend_util, Concat, SplitV, util } from '@tensorflow/tfjs';
 import type { ConcatAttrs, KernelFunc, SplitVAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor } from '../wasm-simd/index.js';
+import { PARALLEL_MIN, simdFor } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernelOutputs } from './kernel-io.js';
 
@@ -13,8 +13,6 @@ import { callOriginal, input, replaceKernel, runWasmHeapKernelOutputs } from './
  * mixed dtypes, use the shipped kernels.
  */
 
-/** Elements below which one thread copies it all (see elementwise.ts: waking a helper costs more). */
-const PARALLEL_MIN = 1 << 21;
 
 /** [outer, inner] around `axis` of `shape`. */
 function around(shape: readonly number[], axis: number): [number, number] {

@@ -36,6 +36,15 @@ export const CONV_CASES: ConvCase[] = [
   { n: 3, h: 5, w: 5, cin: 16, cout: 16, kh: 1, kw: 1, stride: 2, pad: 'valid' },
   { n: 4, h: 16, w: 16, cin: 16, cout: 32, kh: 3, kw: 3, stride: 1, pad: 'same' },
   { n: 2, h: 5, w: 3, cin: 8, cout: 4, kh: 3, kw: 3, stride: 1, pad: 'same' },
+  // Input channels a multiple of 4 with strides: the input gradient's phase convolutions.
+  { n: 3, h: 16, w: 16, cin: 8, cout: 16, kh: 3, kw: 3, stride: 2, pad: 'same' }, // ResNet downsampling
+  { n: 2, h: 9, w: 7, cin: 4, cout: 8, kh: 3, kw: 3, stride: 2, pad: 'same' }, // odd sizes
+  { n: 2, h: 8, w: 9, cin: 12, cout: 4, kh: 4, kw: 4, stride: 2, pad: 'same' },
+  { n: 1, h: 10, w: 11, cin: 4, cout: 4, kh: 3, kw: 3, stride: 3, pad: 'same' },
+  { n: 2, h: 8, w: 8, cin: 8, cout: 8, kh: 2, kw: 2, stride: 2, pad: 'valid' },
+  { n: 2, h: 9, w: 8, cin: 4, cout: 6, kh: 3, kw: 2, stride: [2, 1], pad: 'same' },
+  { n: 2, h: 7, w: 7, cin: 8, cout: 4, kh: 3, kw: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
+  { n: 1, h: 9, w: 9, cin: 4, cout: 4, kh: 1, kw: 3, stride: 3, pad: 'valid' }, // rows no tap reaches
 ];
 
 export function describeConv(c: ConvCase): string {

@@ -108,10 +108,11 @@ export function conv2dBackpropFilterSimd(simd: SimdKernels, backend: KernelBacke
   const tail = cin - 4 * nCi4;
   // Output rows per chunk: a few KB of dy (and the x rows under them) stay in L1 across all units.
   const rows = Math.max(1, Math.min(oh, Math.floor(2048 / Math.max(1, ow * cout))));
+  // Per kw: the first and one-past-last output column whose input column lies inside x. Reserved
+  // before any view of the heap is taken: growing an unshared heap detaches them.
+  const tab = simd.scratch(8 * kw);
   return runWasmHeapKernel(Conv2DBackpropFilter, backend, [kh, kw, cin, cout], 'float32', (out, read) => {
     out.fill(0);
-    // Per kw: the first and one-past-last output column whose input column lies inside x.
-    const tab = simd.scratch(8 * kw);
     const t = simd.i32(tab, 2 * kw);
     for (let k = 0; k < kw; k++) {
       t[2 * k] = Math.min(ow, Math.max(0, Math.ceil((pl - k) / sw)));

@@ -51,6 +51,10 @@ describe('Conv2D and FusedConv2D on wasm (direct SIMD loop where output channels
     await agree(() => tf.fused.conv2d({ x: x(), filter: f(), strides: 1, pad: 'same', bias: b(), activation: 'elu' }));
   });
 
+  it('fused bias and ReLU over outputs large enough to be split over the threads', async () => {
+    await agree(() => tf.fused.conv2d({ x: t([9, 17, 15, 5], 10) as tf.Tensor4D, filter: t([3, 3, 5, 16], 11) as tf.Tensor4D, strides: 1, pad: 'same', bias: t([16], 12) as tf.Tensor1D, activation: 'relu' }));
+  });
+
   it('leaves no tensors behind', async () => {
     await tf.setBackend('wasm');
     const x = t([2, 8, 8, 4], 8) as tf.Tensor4D;

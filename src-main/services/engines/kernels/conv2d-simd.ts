@@ -1,7 +1,51 @@
 import { backend_util, FusedConv2D } from '@tensorflow/tfjs';
 import type { Conv2D, Conv2DAttrs, FusedConv2DAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor } from '../wasm-simd/index.js';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
+import type { SimdKernels } from '../wasm-simd/index.js';
 import { input, runWasmHeapKernel, shape4 } from './kernel-io.js';
+
+/** A direct convolution's geometry (addresses in bytes of the backend's memory; sizes as in conv-fwd.ts). */
+export interface ConvFwdCall {
+  readonly x: number;
+  readonly filter: number;
+  readonly out: number;
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly cin: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly cout: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly pt: number;
+  readonly pl: number;
+  /** Where output (n, oh, ow) goes: pixel (n, oh·osh + oy, ow·osw + ox) of [n, oht, owt, cout]; default the plain [n, oh, ow, cout]. */
+  readonly target?: { readonly oht: number; readonly owt: number; readonly osh: number; readonly osw: number; readonly oy: number; readonly ox: number };
+}
+
+/** Runs the direct SIMD convolution (cout a multiple of 4, float32 NHWC), its rows shared among the threads. */
+export function convFwdInto(simd: SimdKernels, c: ConvFwdCall): void {
+  const v = c.cout % 8 === 0 ? 2 : 1;
+  const units = (c.cout / (4 * v)) * c.n * c.oh;
+  if (units === 0 || c.ow === 0) return;
+  // Interior columns: every tap of the window inside x.
+  const owA = Math.min(c.ow, Math.max(0, Math.ceil(c.pl / c.sw)));
+  const owB = Math.max(owA, Math.min(c.ow, Math.floor((c.w - 1 + c.pl - (c.kw - 1) * c.dw) / c.sw) + 1));
+  const t = c.target ?? { oht: c.oh, owt: c.ow, osh: 1, osw: 1, oy: 0, ox: 0 };
+  const parts = Math.max(1, Math.min(simd.threads, units));
+  simd.parallel(
+    `convfwd_${v}`,
+    Array.from({ length: parts }, (_, p) => [
+      c.x, c.filter, c.out, c.n, c.h, c.w, c.cin, c.oh, c.ow, c.cout, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl,
+      Math.floor((units * p) / parts), Math.floor((units * (p + 1)) / parts), owA, owB, t.oht, t.owt, t.osh, t.osw, t.oy, t.ox,
+    ]),
+  );
+}
 
 /**
  * Conv2D and FusedConv2D (no bias or a per-channel one; linear or ReLU) on wasm with the direct
@@ -33,22 +77,15 @@ export function conv2dSimd(kernelName: typeof Conv2D | typeof FusedConv2D, args:
   if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.reduce((p, d) => p * d, 1) !== cout || bias.shape[bias.shape.length - 1] !== cout)) return null;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  const v = cout % 8 === 0 ? 2 : 1;
-  const units = (cout / (4 * v)) * n * oh;
-  // Interior columns: every tap of the window inside x.
-  const owA = Math.min(ow, Math.max(0, Math.ceil(pl / sw)));
-  const owB = Math.max(owA, Math.min(ow, Math.floor((w - 1 + pl - (kw - 1) * dw) / sw) + 1));
-  const parts = Math.max(1, Math.min(simd.threads, units));
   return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', (out, read) => {
-    const xp = read(x).byteOffset;
-    const fp = read(filter).byteOffset;
     const op = out.byteOffset;
-    simd.parallel(
-      `convfwd_${v}`,
-      Array.from({ length: parts }, (_, t) => [xp, fp, op, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl, Math.floor((units * t) / parts), Math.floor((units * (t + 1)) / parts), owA, owB]),
-    );
+    convFwdInto(simd, { x: read(x).byteOffset, filter: read(filter).byteOffset, out: op, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl });
     const total = n * oh * ow * cout;
-    if (bias !== undefined) simd.parallel('ew_add_row', [[op, read(bias).byteOffset, op, total / cout, cout]]);
-    if (activation === 'relu') simd.parallel('un_relu', [[op, op, total]]);
+    const rows = threadRanges(total / cout, 1, threadsFor(simd, total));
+    if (bias !== undefined) {
+      const bp = read(bias).byteOffset;
+      simd.parallel('ew_add_row', rows.map(([r0, r1]) => [op + 4 * r0 * cout, bp, op + 4 * r0 * cout, r1 - r0, cout]));
+    }
+    if (activation === 'relu') simd.parallel('un_relu', rows.map(([r0, r1]) => [op + 4 * r0 * cout, op + 4 * r0 * cout, (r1 - r0) * cout]));
   });
 }

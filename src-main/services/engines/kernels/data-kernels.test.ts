@@ -76,6 +76,8 @@ const TILES: [number[], number[]][] = [
   [[2, 2, 2, 2, 2], [2, 1, 3, 1, 2]],
   [[40], [1]],
   [[3, 40], [2, 2]],
+  [[1, 1, 1, 16], [8, 32, 32, 1]], // a row broadcast over 131K elements: split over the threads
+  [[1, 1, 12], [33, 35, 1]], // odd row count
 ];
 
 describe('Tile on wasm (replaced: the shipped kernel was 32% of a ResNet-20 training step)', () => {
@@ -100,6 +102,9 @@ const REDUCTIONS: [number[], number[] | number, boolean][] = [
   [[4, 5, 6, 7], [0, 2], false], // not of the form: the shipped kernel
   [[300, 700], [0], false], // long accumulations
   [[3, 0, 2], [1], false], // empty reduction
+  [[8, 32, 32, 16], [0, 1, 2], false], // 131K elements: the reduced rows split over the threads
+  [[5, 33, 35, 8], [0, 1, 2], true], // the same with an odd row count
+  [[64, 1024, 4], [1], false], // many outputs: whole outputs per thread
 ];
 
 describe('Sum and Mean on wasm (replaced: the shipped kernels transpose first)', () => {

@@ -1,7 +1,7 @@
 import { Add, Multiply, Relu, Square, Sub } from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BinaryForm, BinaryOp, UnaryOp } from '../wasm-simd/elementwise.js';
-import { simdFor } from '../wasm-simd/index.js';
+import { PARALLEL_MIN, simdFor, threadRanges } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
@@ -13,12 +13,6 @@ import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-
  * ([C] or [1,1,1,C] against [N,H,W,C]) they take their general broadcasting path. Float32 only;
  * other dtypes and broadcasts of other forms use the shipped kernels.
  */
-
-/**
- * Elements below which one thread does it all: waking a helper costs ~40 µs, while one thread adds
- * 512K floats in ~90 µs (measured: two threads were slower up to there, the data being in cache).
- */
-const PARALLEL_MIN = 1 << 21;
 
 /** How `small` broadcasts against `big`: same shape, a single value, or a row over the last axis. */
 export function broadcastForm(big: readonly number[], small: readonly number[]): BinaryForm | null {
@@ -32,12 +26,7 @@ export function broadcastForm(big: readonly number[], small: readonly number[]):
   return null;
 }
 
-/** Ranges [from, to) of `total` items (of `elements` elements in all) for the threads, cut at multiples of `unit`. */
-function cuts(total: number, unit: number, threads: number, elements = total): [number, number][] {
-  const units = Math.ceil(total / unit);
-  const parts = elements >= PARALLEL_MIN ? Math.max(1, Math.min(threads, units)) : 1;
-  return Array.from({ length: parts }, (_, t) => [Math.min(total, Math.floor((units * t) / parts) * unit), Math.min(total, Math.floor((units * (t + 1)) / parts) * unit)]);
-}
+const cuts = (total: number, unit: number, threads: number, elements = total) => threadRanges(total, unit, elements >= PARALLEL_MIN ? threads : 1);
 
 function runBinary(simd: SimdKernels, op: BinaryOp, form: BinaryForm, a: number, b: number, out: number, n: number, c: number): void {
   if (form === 'row') {

@@ -1,6 +1,6 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor } from '../wasm-simd/index.js';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -86,15 +86,39 @@ function reduceKernel(kernelName: typeof Sum | typeof Mean, backendName: string)
     const [outer, red, inner] = form;
     const scale = kernelName === Mean ? 1 / count : 1;
     const simd = inner % 4 === 0 ? simdFor(args.backend) : null;
+    const parts = simd === null ? 1 : threadsFor(simd, outer * red * inner);
+    const per = 16 * inner + 16; // acc32, acc64 and a partial row per thread
+    // Reserved before any view of the heap is taken: growing an unshared heap detaches them.
+    const scratch = simd === null ? 0 : simd.scratch(parts * per);
     const out = runWasmHeapKernel(kernelName, args.backend, outShape, 'float32', (o, read) => {
       const src = read(x);
       if (simd === null) {
         reduceSumInto(src, o, outer, red, inner, scale);
         return;
       }
-      // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd).
-      const acc32 = simd.scratch(12 * inner + 16);
-      simd.colsum(src.byteOffset, o.byteOffset, outer, red, inner, scale, acc32, acc32 + 4 * inner);
+      // f32x4 partial sums over 64 rows, flushed into float64 accumulators (wasm-simd). Threads
+      // take whole outputs when there are enough of them, else a share of the reduced rows each,
+      // summed into partial rows that are added up here.
+      const at = (t: number) => scratch + t * per;
+      if (parts === 1 || outer >= parts) {
+        simd.parallel(
+          'colsum',
+          threadRanges(outer, 1, parts).map(([o0, o1], t) => [src.byteOffset + 4 * o0 * red * inner, o.byteOffset + 4 * o0 * inner, o1 - o0, red, inner, scale, at(t), at(t) + 4 * inner]),
+        );
+        return;
+      }
+      const shares = threadRanges(red, 1, parts);
+      simd.parallel(
+        'colsum',
+        shares.map(([r0, r1], t) => [src.byteOffset + 4 * r0 * inner, at(t) + 12 * inner, 1, r1 - r0, inner, 1, at(t), at(t) + 4 * inner]),
+      );
+      const partial = shares.map((_, t) => simd.f32(at(t) + 12 * inner, inner));
+      const out = o as Float32Array;
+      for (let i = 0; i < inner; i++) {
+        let sum = 0;
+        for (const p of partial) sum += p[i] as number;
+        out[i] = sum * scale;
+      }
     });
     return out ?? callOriginal(kernelName, backendName, args);
   };

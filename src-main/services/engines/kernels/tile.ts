@@ -1,5 +1,6 @@
 import { Tile } from '@tensorflow/tfjs';
 import type { TileAttrs } from '@tensorflow/tfjs';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { bits32, callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -70,7 +71,24 @@ export function registerTile(backendName: 'wasm'): void {
       if ((x.dtype !== 'float32' && x.dtype !== 'int32') || outShape.some((d) => d === 0) || reps.length !== x.shape.length) {
         return callOriginal(Tile, backendName, args);
       }
-      const out = runWasmHeapKernel(Tile, args.backend, outShape, x.dtype, (o, read) => tileInto(bits32(read(x)), bits32(o), x.shape, reps));
+      const r = x.shape.length;
+      const c = x.shape[r - 1] ?? 1;
+      const simd = simdFor(args.backend);
+      // A vector over the last axis repeated over the leading ones ([1,1,1,C] → [N,H,W,C], the
+      // Mean gradient in BatchNorm): one broadcast row copy (source stride 0), rows split over threads.
+      const rowBroadcast = simd !== null && r > 0 && reps[r - 1] === 1 && x.shape.every((d, i) => i === r - 1 || d === 1);
+      const out = runWasmHeapKernel(Tile, args.backend, outShape, x.dtype, (o, read) => {
+        if (simd === null || !rowBroadcast) {
+          tileInto(bits32(read(x)), bits32(o), x.shape, reps);
+          return;
+        }
+        const rows = o.length / c;
+        const sp = read(x).byteOffset;
+        simd.parallel(
+          'copyRows',
+          threadRanges(rows, 1, threadsFor(simd, o.length)).map(([r0, r1]) => [sp, o.byteOffset + 4 * r0 * c, r1 - r0, c, 0, c]),
+        );
+      });
       return out ?? callOriginal(Tile, backendName, args);
     },
   });

@@ -11,13 +11,17 @@ import type { Local } from './assembler.js';
  * crosses the left or right border go one at a time with bounds checks.
  *
  * Parameters (i32; addresses in bytes): x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw,
- * dh, dw, pt, pl, u0, u1, owA, owB (the interior columns [owA, owB) whose whole window is inside x).
+ * dh, dw, pt, pl, u0, u1, owA, owB (the interior columns [owA, owB) whose whole window is inside x),
+ * then where outputs go: output (n, oh, ow) is pixel (n, oh·osh + oy, ow·osw + ox) of an
+ * [N, OHt, OWt, Cout] tensor — OHt, OWt, osh, osw, oy, ox (OH, OW, 1, 1, 0, 0 for a plain
+ * convolution; a transposed convolution's phases write every s-th pixel).
  */
 export function convFwd(V: number): Fn {
   const P = 4;
-  const f = new Fn(`convfwd_${V}`, new Array<'i32'>(22).fill('i32'));
-  const [x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw, dh, dw, pt, pl, u0, u1, owA, owB] = f.params as [
+  const f = new Fn(`convfwd_${V}`, new Array<'i32'>(28).fill('i32'));
+  const [x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw, dh, dw, pt, pl, u0, u1, owA, owB, OHt, OWt, osh, osw, oy, ox] = f.params as [
     Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local, Local,
+    Local, Local, Local, Local, Local, Local,
   ];
   const i32 = () => f.local('i32');
   const [u, rowsTotal, cob, row, n, oh, co, ow, owEnd, kh, kw, ih, iw, ci, px, pw, pxRow, po, wStep, ciBytes, owStep] = Array.from({ length: 21 }, i32) as [
@@ -27,6 +31,7 @@ export function convFwd(V: number): Fn {
   const wv: Local[] = Array.from({ length: V }, () => f.local('v128'));
   const xs = f.local('v128');
   const step: Local[] = [owStep, f.local('i32'), f.local('i32')]; // 1, 2, 3 columns apart, in bytes
+  const oStep = f.local('i32'); // bytes between neighbouring output columns in the target
 
   f.get(N).get(OH).op(0x6c).set(rowsTotal);
   f.get(Cin).i32(2).op(0x74).set(ciBytes); // bytes per input pixel
@@ -34,6 +39,7 @@ export function convFwd(V: number): Fn {
   f.get(Cout).i32(2).op(0x74).set(wStep); // bytes per filter row (one ci)
   f.get(owStep).i32(1).op(0x74).set(step[1] as Local);
   f.get(owStep).get(step[1] as Local).op(0x6a).set(step[2] as Local);
+  f.get(osw).get(wStep).op(0x6c).set(oStep);
 
   /** Emits the accumulation of `np` columns starting at `ow` (checked: one column with bounds tests). */
   const columns = (np: number, checked: boolean) => {
@@ -89,11 +95,13 @@ export function convFwd(V: number): Fn {
         );
       },
     );
-    // Store: out + (((n·OH + oh)·OW + ow)·Cout + co)·4
-    f.get(out).get(row).get(OW).op(0x6c).get(ow).op(0x6a).get(Cout).op(0x6c).get(co).op(0x6a).i32(2).op(0x74).op(0x6a).set(po);
+    // Store: out + ((((n·OHt + oh·osh + oy)·OWt + ow·osw + ox)·Cout + co)·4
+    f.get(out);
+    f.get(n).get(OHt).op(0x6c).get(oh).get(osh).op(0x6c).op(0x6a).get(oy).op(0x6a).get(OWt).op(0x6c);
+    f.get(ow).get(osw).op(0x6c).op(0x6a).get(ox).op(0x6a).get(Cout).op(0x6c).get(co).op(0x6a).i32(2).op(0x74).op(0x6a).set(po);
     for (let p = 0; p < np; p++) {
       for (let j = 0; j < V; j++) f.get(po).get((acc[p] as Local[])[j] as Local).v128store(16 * j);
-      if (p < np - 1) f.inc(po, wStep);
+      if (p < np - 1) f.inc(po, oStep);
     }
   };
 

@@ -24,6 +24,28 @@ export interface SimdKernels extends SimdKernelExports {
   parallel(name: keyof SimdKernelExports & string, shares: readonly (readonly number[])[]): void;
 }
 
+/**
+ * Elements below which one thread does a pass over memory alone. The pool's helper polls for work
+ * between calls (pool.ts), so handing it a share costs about a microsecond; from ~32K floats
+ * (~5 µs of work for one thread) two threads are faster (measured: bench/pool.ts).
+ */
+export const PARALLEL_MIN = 1 << 15;
+
+/**
+ * `parts` contiguous ranges [from, to) of `total` items cut at multiples of `unit` (fewer when
+ * there are fewer units; at least one).
+ */
+export function threadRanges(total: number, unit: number, parts: number): [number, number][] {
+  const units = Math.ceil(total / unit);
+  const n = Math.max(1, Math.min(parts, units));
+  return Array.from({ length: n }, (_, t) => [Math.min(total, Math.floor((units * t) / n) * unit), Math.min(total, Math.floor((units * (t + 1)) / n) * unit)]);
+}
+
+/** Threads for a pass over `elements` floats: all of them from PARALLEL_MIN up, else one. */
+export function threadsFor(simd: { readonly threads: number }, elements: number): number {
+  return elements >= PARALLEL_MIN ? simd.threads : 1;
+}
+
 /** WebAssembly as Node has it (the ES lib typings we compile with do not declare it). */
 interface WasmRuntime {
   Module: new (bytes: Uint8Array) => object;

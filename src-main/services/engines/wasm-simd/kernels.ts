@@ -416,7 +416,7 @@ export interface SimdKernelExports {
   copyRows(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
   /** wgrad_<CIB>_<V>(x, dy, out, N, H, W, Cin, OH, OW, Cout, KW, sh, sw, dh, dw, pt, pl, u0, u1, rows, nCiB, ciBase, nCoB, owTab). */
   [wgrad: `wgrad_${number}_${number}`]: (...args: number[]) => void;
-  /** convfwd_<V>(x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw, dh, dw, pt, pl, u0, u1, owA, owB) (conv-fwd.ts). */
+  /** convfwd_<V>(x, w, out, N, H, W, Cin, OH, OW, Cout, KH, KW, sh, sw, dh, dw, pt, pl, u0, u1, owA, owB, OHt, OWt, osh, osw, oy, ox) (conv-fwd.ts). */
   [convfwd: `convfwd_${number}`]: (...args: number[]) => void;
   /** Element-wise loops (elementwise.ts): ew_<op>_<form>(a, b, out, n | rows, c) and un_<op>(a, out, n). */
   [ew: `ew_${string}` | `un_${string}`]: (...args: number[]) => void;

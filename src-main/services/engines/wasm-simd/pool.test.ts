@@ -46,6 +46,20 @@ describe('the SIMD helper threads', () => {
     }
   });
 
+  it('hand work to helpers that have gone to sleep (after polling for a while) as well as to polling ones', async () => {
+    await helpersStarted();
+    const f32 = new Float32Array(memory.buffer);
+    f32.set([0, 0, 0, 0, 2, 2, 2, 2, 1, 1, 1, 1], 16);
+    const rows = 100;
+    for (const pause of [0, 50, 0, 120]) {
+      await new Promise((r) => setTimeout(r, pause)); // longer than the polling period: the helpers sleep
+      for (let i = 0; i < 3 * rows * 4; i++) f32[1024 + i] = (i + pause) % 89;
+      f32.fill(-1, 65536, 65536 + 3 * rows * 4);
+      pool.run('bnfwd', [0, 1, 2].map((t) => share(1024 + t * rows * 4, 65536 + t * rows * 4, rows, 16)));
+      for (let i = 0; i < 3 * rows * 4; i++) expect(f32[65536 + i]).toBe(2 * ((i + pause) % 89) + 1);
+    }
+  });
+
   it('report a trap in a helper thread as an error and keep working', async () => {
     await helpersStarted();
     const outOfBounds = share(1 << 26, 1 << 26, 16, 16); // 256 MiB: past the 16 MiB maximum

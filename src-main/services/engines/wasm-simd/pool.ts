@@ -32,20 +32,37 @@ const READY = 5;
 const ARGS_AT = 64;
 /** How long a call may take before the helper is declared lost (a kernel takes milliseconds). */
 const TIMEOUT_MS = 600_000;
+/**
+ * How long a helper keeps polling for the next call after its last one before it sleeps, and how
+ * long the calling thread polls for a helper to finish before it sleeps. Waking a sleeping thread
+ * (futex) costs ~50 µs here, as much as an element-wise kernel over 256K floats; a training step
+ * makes its calls microseconds to a few milliseconds apart, so polling keeps the hand-over under
+ * a microsecond while costing an idle pool nothing once training stops.
+ */
+const SPIN_MS = 10;
 
 const HELPER = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, names } = workerData;
+const { performance } = require('node:perf_hooks');
+const { module, memory, control, names, spinMs } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const fns = names.map((n) => instance.exports[n]);
 const c = new Int32Array(control);
 Atomics.store(c, ${READY}, 1);
 const a = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS});
 let seen = 0;
+let spinUntil = performance.now() + spinMs;
 for (;;) {
-  Atomics.wait(c, ${SEQ}, seen);
   const seq = Atomics.load(c, ${SEQ});
-  if (seq === seen) continue;
+  if (seq === seen) {
+    if (performance.now() < spinUntil) {
+      for (let k = 0; k < 512 && Atomics.load(c, ${SEQ}) === seen; k++);
+    } else {
+      Atomics.wait(c, ${SEQ}, seen);
+      spinUntil = performance.now() + spinMs;
+    }
+    continue;
+  }
   if (seq < 0) break;
   seen = seq;
   try {
@@ -55,6 +72,7 @@ for (;;) {
   }
   Atomics.store(c, ${DONE}, seq);
   Atomics.notify(c, ${DONE});
+  spinUntil = performance.now() + spinMs;
 }
 `;
 
@@ -79,7 +97,7 @@ export function startSimdPool(
   const helpers: Helper[] = [];
   for (let t = 1; t < threads; t++) {
     const control = new SharedArrayBuffer(ARGS_AT + 8 * MAX_ARGS);
-    const worker = new Worker(HELPER, { eval: true, workerData: { module, memory, control, names: [...names] } });
+    const worker = new Worker(HELPER, { eval: true, workerData: { module, memory, control, names: [...names], spinMs: SPIN_MS } });
     worker.unref();
     worker.on('error', (err) => process.stderr.write(`SIMD pool helper failed: ${err.message}\n`));
     helpers.push({ worker, c: new Int32Array(control), a: new Float64Array(control, ARGS_AT, MAX_ARGS) });
@@ -122,6 +140,10 @@ export function startSimdPool(
       }
       // Always wait for the helpers, even when this thread's share failed: they write the same memory.
       for (const h of busy) {
+        if (Atomics.load(h.c, DONE) !== seq) {
+          const spinUntil = performance.now() + SPIN_MS;
+          while (Atomics.load(h.c, DONE) !== seq && performance.now() < spinUntil) for (let k = 0; k < 256 && Atomics.load(h.c, DONE) !== seq; k++);
+        }
         const t0 = Date.now();
         for (let d = Atomics.load(h.c, DONE); d !== seq; d = Atomics.load(h.c, DONE)) {
           if (Date.now() - t0 > TIMEOUT_MS) throw new Error(`SIMD pool: a helper thread did not finish ${name} in ${TIMEOUT_MS / 1000} s`);
