@@ -2,10 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveHyperparameters } from '../../../src-shared/api/services/training.js';
 import type { HyperparametersInput } from '../../../src-shared/api/services/training.js';
+import { OPTIMIZER_STEP, registerOptimizerStep } from '../engines/kernels/optimizer-step.js';
+import { setupBackends, values } from '../engines/kernels/testing.js';
 import { Optimizer } from './optimizer.js';
 import { useCpuBackend } from './testing.js';
 
 beforeAll(async () => {
+  // wasm and cpu with the project's kernels, the fused optimizer step among them.
+  await setupBackends();
   await useCpuBackend(tf);
 });
 
@@ -87,5 +91,71 @@ describe('optimizers, against updates worked by hand', () => {
     expect(Array.from(b.v.dataSync())).toEqual(Array.from(a.v.dataSync()));
     expect(() => b.opt.restore(1, [])).toThrow(/no optimizer state for v/);
     tf.dispose([a.v, b.v, g]);
+  });
+});
+
+describe('the fused optimizer step (one kernel per variable on wasm and cpu)', () => {
+  const RULES: HyperparametersInput[] = [
+    { optimizer: 'sgd', learningRate: 0.1, weightDecay: 1e-2 },
+    { optimizer: 'momentum', learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4 },
+    { optimizer: 'momentum', learningRate: 0.05, momentum: 0.8, nesterov: true, weightDecay: 5e-4 },
+    { optimizer: 'adam', learningRate: 1e-3, weightDecay: 1e-3 },
+    { optimizer: 'adamw', learningRate: 1e-2, weightDecay: 0.1 },
+  ];
+
+  /** Weights (kernel and bias) and slots after 4 steps of fixed pseudo-random gradients. */
+  async function trained(backend: 'cpu' | 'wasm', h: HyperparametersInput): Promise<Float32Array[]> {
+    await tf.setBackend(backend);
+    const w = tf.variable(tf.tensor(values([37, 5], 1), [37, 5]));
+    const b = tf.variable(tf.tensor(values([5], 2), [5]));
+    const opt = new Optimizer(resolveHyperparameters(h, 0), [
+      { key: 'w', variable: w, decay: true },
+      { key: 'b', variable: b, decay: false },
+    ]);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 4; step++) {
+      const gw = tf.tensor(values([37, 5], 10 + step), [37, 5]);
+      const gb = tf.tensor(values([5], 20 + step), [5]);
+      opt.apply(new Map([['w', gw], ['b', gb]]), h.learningRate ?? 0.1);
+      tf.dispose([gw, gb]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const out = [(await w.data()) as Float32Array, (await b.data()) as Float32Array, ...(await opt.state()).map((s) => s.values)];
+    opt.dispose();
+    tf.dispose([w, b]);
+    return out;
+  }
+
+  it.each(RULES.map((h) => [JSON.stringify(h), h] as const))('matches the op-by-op update within 1e-6: %s', async (_n, h) => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      expect(tf.getKernel(OPTIMIZER_STEP, backend)).toBeDefined();
+      const fused = await trained(backend, h);
+      tf.unregisterKernel(OPTIMIZER_STEP, backend);
+      try {
+        const ops = await trained(backend, h);
+        expect(fused.length).toBe(ops.length);
+        fused.forEach((f, i) => {
+          const o = ops[i] as Float32Array;
+          expect(f.length).toBe(o.length);
+          for (let j = 0; j < f.length; j++) expect(Math.abs((f[j] as number) - (o[j] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(o[j] as number)));
+        });
+        // The weights moved (the comparison is not between two untouched copies).
+        expect(Math.abs((fused[0]?.[0] as number) - (values([37, 5], 1)[0] as number))).toBeGreaterThan(1e-6);
+      } finally {
+        registerOptimizerStep(backend);
+      }
+    }
+    await tf.setBackend('cpu');
+  });
+
+  it('refuses mismatched shapes and unknown rules with the kernel named', async () => {
+    await tf.setBackend('wasm');
+    const w = tf.zeros([3]);
+    const g = tf.zeros([4]);
+    const attrs = { rule: 'momentum', lr: 0.1, weightDecay: 0, momentum: 0.9, nesterov: false, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, t: 1 };
+    expect(() => tf.engine().runKernel(OPTIMIZER_STEP, { w, g, s0: w }, attrs as unknown as tf.NamedAttrMap)).toThrow(/SkipwireOptimizerStep: \[4\] does not match the variable's \[3\]/);
+    expect(() => tf.engine().runKernel(OPTIMIZER_STEP, { w, g: w }, { ...attrs, rule: 'lion' } as unknown as tf.NamedAttrMap)).toThrow(/unknown rule lion/);
+    tf.dispose([w, g]);
+    await tf.setBackend('cpu');
   });
 });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedHyperparameters } from '../../../src-shared/api/services/training.js';
+import { OPTIMIZER_STEP, slotCount } from '../engines/kernels/optimizer-step.js';
+import type { OptimizerStepAttrs } from '../engines/kernels/optimizer-step.js';
 import type { NamedTensor } from './checkpoint.js';
 
 export type OptimizerSettings = Pick<ResolvedHyperparameters, 'optimizer' | 'momentum' | 'nesterov' | 'weightDecay' | 'beta1' | 'beta2' | 'epsilon'>;
@@ -32,7 +34,7 @@ export class Optimizer {
   constructor(settings: OptimizerSettings, vars: readonly TrainableVar[]) {
     this.o = settings;
     this.vars = vars;
-    const count = settings.optimizer === 'momentum' ? 1 : settings.optimizer === 'adam' || settings.optimizer === 'adamw' ? 2 : 0;
+    const count = slotCount(settings.optimizer);
     for (const v of vars) {
       const s: tf.Variable[] = [];
       for (let i = 0; i < count; i++) s.push(tf.variable(tf.zerosLike(v.variable), false));
@@ -45,12 +47,24 @@ export class Optimizer {
     this.step++;
     const o = this.o;
     const t = this.step;
+    // One fused kernel per variable where the backend has it (wasm, cpu: engines/kernels/optimizer-step.ts).
+    const fused = tf.getKernel(OPTIMIZER_STEP, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       for (const v of this.vars) {
         const g0 = grads.get(v.key);
         if (g0 === undefined) continue;
         const w = v.variable;
         const wd = v.decay ? o.weightDecay : 0;
+        const slots0 = this.slots.get(v.key) ?? [];
+        if (fused && w.dtype === 'float32' && g0.dtype === 'float32') {
+          const attrs: OptimizerStepAttrs = { rule: o.optimizer, lr, weightDecay: wd, momentum: o.momentum, nesterov: o.nesterov, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, t };
+          const inputs: Record<string, tf.Tensor> = { w, g: g0 };
+          slots0.forEach((s, i) => (inputs[`s${i}`] = s));
+          const outs = tf.engine().runKernel(OPTIMIZER_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+          w.assign(outs[0] as tf.Tensor);
+          slots0.forEach((s, i) => s.assign(outs[i + 1] as tf.Tensor));
+          continue;
+        }
         const g = wd > 0 && o.optimizer !== 'adamw' ? tf.add(g0, tf.mul(w, wd)) : g0;
         const slots = this.slots.get(v.key) ?? [];
         switch (o.optimizer) {

@@ -1,6 +1,7 @@
 import { registerAvgPoolGrad } from './avg-pool-grad.js';
 import { registerBatchNorm } from './batch-norm.js';
 import { registerBatchNormGradient, registerBatchNormGradSums } from './batch-norm-grad.js';
+import { registerBatchNormTraining } from './batch-norm-train.js';
 import { registerConcatSplit } from './concat-split.js';
 import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
@@ -10,6 +11,7 @@ import { registerElementwise } from './elementwise.js';
 import { registerSharingIdentity } from './identity.js';
 import { registerMaxPoolGrad } from './max-pool-grad.js';
 import { registerMeanGradient } from './mean-grad.js';
+import { registerOptimizerStep } from './optimizer-step.js';
 import { registerReductions } from './reduce.js';
 import { registerResizeBilinearGrad } from './resize-bilinear-grad.js';
 import { registerResizeNearestGrad } from './resize-nearest-grad.js';
@@ -177,6 +179,40 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
     why: 'wrong',
     note: 'the shipped kernel ignores half_pixel_centers',
     register: () => registerResizeBilinearGrad('wasm'),
+  },
+  {
+    kernel: 'SkipwireBatchNormTrain, SkipwireBatchNormTrainGrad',
+    backend: 'wasm',
+    why: 'slow',
+    note: "BatchNorm in training mode (tfjs-layers' BatchNormalization, patched where these exist) in 3 passes forward and 2 backward instead of tf.moments + batchNorm and their gradients: ~13 passes and ~30 kernel calls per layer and step",
+    register: () => {
+      registerBatchNormGradSums('wasm');
+      registerBatchNormTraining('wasm');
+    },
+  },
+  {
+    kernel: 'SkipwireBatchNormTrain, SkipwireBatchNormTrainGrad',
+    backend: 'cpu',
+    why: 'slow',
+    note: 'the same training-mode BatchNorm on the cpu backend',
+    register: () => {
+      registerBatchNormGradSums('cpu');
+      registerBatchNormTraining('cpu');
+    },
+  },
+  {
+    kernel: 'SkipwireOptimizerStep',
+    backend: 'wasm',
+    why: 'slow',
+    note: "one kernel per variable and step for the trainer's SGD / momentum / Adam / AdamW update (weight decay included) instead of 5-10 element-wise ops: ~400 fewer kernel calls per ResNet-20 step",
+    register: () => registerOptimizerStep('wasm'),
+  },
+  {
+    kernel: 'SkipwireOptimizerStep',
+    backend: 'cpu',
+    why: 'slow',
+    note: 'the same fused optimizer update on the cpu backend',
+    register: () => registerOptimizerStep('cpu'),
   },
   {
     kernel: 'ResizeBilinearGrad',

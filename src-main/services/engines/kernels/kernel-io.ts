@@ -76,6 +76,14 @@ export function runJsKernel(kernelName: string, backend: KernelBackendArg, plan:
   throw new Error(`${kernelName}: this kernel runs only on the cpu and wasm backends`);
 }
 
+/** A copy of a float32 tensor's data on a cpu or wasm backend instance (for small per-channel vectors). */
+export function readFloat32(backend: KernelBackendArg, t: TensorInfo, what: string): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`${what}: expected float32, got ${t.dtype}`);
+  if (isWasmBackend(backend)) return Float32Array.from(asFloat32(backend.typedArrayFromHeap(t), what));
+  if (isCpuBackend(backend)) return Float32Array.from(asFloat32(backend.readSync(t.dataId), what));
+  throw new Error(`${what}: runs only on the cpu and wasm backends`);
+}
+
 /** Calls another kernel of the same backend directly (inside our kernel, outside the tape). */
 export function callKernel(
   kernelName: string,
