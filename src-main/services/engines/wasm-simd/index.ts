@@ -95,6 +95,7 @@ function create(module: EmscriptenLike): SimdKernels | null {
     colsum: e.colsum,
     bnsums: e.bnsums,
     bnfwd: e.bnfwd,
+    bnbwd: e.bnbwd,
     copyRows: e.copyRows,
     f32: (ptr: number, n: number) => new Float32Array(memory.buffer, ptr, n),
     i32: (ptr: number, n: number) => new Int32Array(memory.buffer, ptr, n),

@@ -393,6 +393,46 @@ function bnfwd(): Fn {
   return f;
 }
 
+/**
+ * bnbwd(dy, x, out, mean, A, B, K, rows, C): out[r,c] = A[c]·dy[r,c] + B[c]·(x[r,c] − mean[c]) + K[c]
+ * — BatchNorm's input gradient in training mode once its per-channel sums are known; C % 4 == 0.
+ */
+function bnbwd(): Fn {
+  const f = new Fn('bnbwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [dy, x, out, mean, A, B, K, rows, C] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
+  const r = f.local('i32');
+  const i = f.local('i32');
+  const p = f.local('i32');
+  const rowBytes = f.local('i32');
+  f.get(C).i32(2).op(0x74).set(rowBytes);
+  f.for(
+    r,
+    () => f.i32(0),
+    () => f.get(rows),
+    1,
+    () => {
+      f.get(r).get(rowBytes).op(0x6c).set(p);
+      f.for(
+        i,
+        () => f.i32(0),
+        () => f.get(rowBytes),
+        16,
+        () => {
+          f.get(out).get(p).op(0x6a).get(i).op(0x6a);
+          f.get(dy).get(p).op(0x6a).get(i).op(0x6a).v128load();
+          f.get(A).get(i).op(0x6a).v128load().f32x4mul();
+          f.get(x).get(p).op(0x6a).get(i).op(0x6a).v128load();
+          f.get(mean).get(i).op(0x6a).v128load().f32x4sub();
+          f.get(B).get(i).op(0x6a).v128load().f32x4mul().f32x4add();
+          f.get(K).get(i).op(0x6a).v128load().f32x4add();
+          f.v128store();
+        },
+      );
+    },
+  );
+  return f;
+}
+
 /** Filter-gradient variants: (input channels per block, f32x4 vectors of output channels per block). */
 export const WGRAD_VARIANTS: readonly (readonly [number, number])[] = [
   [4, 2],
@@ -403,7 +443,7 @@ export const WGRAD_VARIANTS: readonly (readonly [number, number])[] = [
 
 /** The module's bytes, for a shared (threaded backend) or unshared memory. */
 export function simdKernelsModule(shared: boolean): Uint8Array {
-  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns(), copyRows(), convFwd(2), convFwd(1)], { shared });
+  return assemble([transpose(), moveBlocks(), colsum(), bnsums(), bnfwd(), bnbwd(), ...WGRAD_VARIANTS.map(([c, v]) => wgrad(c, v)), ...elementwiseFns(), copyRows(), convFwd(2), convFwd(1)], { shared });
 }
 
 /** The exports, as JavaScript sees them. */
@@ -413,6 +453,7 @@ export interface SimdKernelExports {
   colsum(src: number, out: number, outer: number, red: number, inner: number, scale: number, acc32: number, acc64: number): void;
   bnsums(x: number, dy: number, mean: number, out: number, rows: number, C: number, acc32: number, acc64: number): void;
   bnfwd(x: number, out: number, mean: number, a: number, beta: number, rows: number, C: number): void;
+  bnbwd(dy: number, x: number, out: number, mean: number, A: number, B: number, K: number, rows: number, C: number): void;
   copyRows(src: number, dst: number, rows: number, n: number, srcStride: number, dstStride: number): void;
   /** wgrad_<CIB>_<V>(x, dy, out, N, H, W, Cin, OH, OW, Cout, KW, sh, sw, dh, dw, pt, pl, u0, u1, rows, nCiB, ciBase, nCoB, owTab). */
   [wgrad: `wgrad_${number}_${number}`]: (...args: number[]) => void;
