@@ -43,7 +43,7 @@ async function step(backend: 'cpu' | 'wasm', shape: number[], offset: number, fu
       return tf.sum(tf.mul(out, w)) as tf.Scalar;
     });
     const names: Record<string, string> = { [x.name]: 'x' };
-    for (const lw of layer.trainableWeights) names[lw.read().name] = lw.name.includes('gamma') ? 'gamma' : 'beta';
+    for (const lw of layer.trainableWeights) names[(lw.read() as tf.Variable).name] = lw.name.includes('gamma') ? 'gamma' : 'beta';
     const out: Outcome = { y, grads: {}, movingMean: new Float32Array(0), movingVariance: new Float32Array(0) };
     for (const [name, g] of Object.entries(grads)) {
       const key = names[name];

@@ -37,7 +37,8 @@ export function convFwdInto(simd: SimdKernels, c: ConvFwdCall): void {
   const owA = Math.min(c.ow, Math.max(0, Math.ceil(c.pl / c.sw)));
   const owB = Math.max(owA, Math.min(c.ow, Math.floor((c.w - 1 + c.pl - (c.kw - 1) * c.dw) / c.sw) + 1));
   const t = c.target ?? { oht: c.oh, owt: c.ow, osh: 1, osw: 1, oy: 0, ox: 0 };
-  const parts = Math.max(1, Math.min(simd.threads, units));
+  // A few shares per thread (claimed as threads come free: pool.ts), each a run of rows.
+  const parts = Math.max(1, Math.min(simd.threads > 1 ? 4 * simd.threads : 1, units));
   simd.parallel(
     `convfwd_${v}`,
     Array.from({ length: parts }, (_, p) => [
