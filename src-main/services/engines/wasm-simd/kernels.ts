@@ -358,10 +358,12 @@ function bnsums(): Fn {
   return f;
 }
 
-/** bnfwd(x, out, mean, a, beta, rows, C): out = (x − mean)·a + beta per channel; C % 4 == 0. */
-function bnfwd(): Fn {
-  const f = new Fn('bnfwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [x, out, mean, a, beta, rows, C] = f.params as [Local, Local, Local, Local, Local, Local, Local];
+/**
+ * Emits a loop over `rows` rows of C channels (C % 4 == 0) four channels at a time; `body` gets the
+ * row's byte offset p and the channel block's byte offset i (per-channel vectors are read at i,
+ * row data at p + i).
+ */
+function rowsByChannels(f: Fn, rows: Local, C: Local, body: (p: Local, i: Local) => void): void {
   const r = f.local('i32');
   const i = f.local('i32');
   const p = f.local('i32');
@@ -379,17 +381,24 @@ function bnfwd(): Fn {
         () => f.i32(0),
         () => f.get(rowBytes),
         16,
-        () => {
-          f.get(out).get(p).op(0x6a).get(i).op(0x6a);
-          f.get(x).get(p).op(0x6a).get(i).op(0x6a).v128load();
-          f.get(mean).get(i).op(0x6a).v128load().f32x4sub();
-          f.get(a).get(i).op(0x6a).v128load().f32x4mul();
-          f.get(beta).get(i).op(0x6a).v128load().f32x4add();
-          f.v128store();
-        },
+        () => body(p, i),
       );
     },
   );
+}
+
+/** bnfwd(x, out, mean, a, beta, rows, C): out = (x − mean)·a + beta per channel; C % 4 == 0. */
+function bnfwd(): Fn {
+  const f = new Fn('bnfwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [x, out, mean, a, beta, rows, C] = f.params as [Local, Local, Local, Local, Local, Local, Local];
+  rowsByChannels(f, rows, C, (p, i) => {
+    f.get(out).get(p).op(0x6a).get(i).op(0x6a);
+    f.get(x).get(p).op(0x6a).get(i).op(0x6a).v128load();
+    f.get(mean).get(i).op(0x6a).v128load().f32x4sub();
+    f.get(a).get(i).op(0x6a).v128load().f32x4mul();
+    f.get(beta).get(i).op(0x6a).v128load().f32x4add();
+    f.v128store();
+  });
   return f;
 }
 
@@ -400,36 +409,16 @@ function bnfwd(): Fn {
 function bnbwd(): Fn {
   const f = new Fn('bnbwd', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [dy, x, out, mean, A, B, K, rows, C] = f.params as [Local, Local, Local, Local, Local, Local, Local, Local, Local];
-  const r = f.local('i32');
-  const i = f.local('i32');
-  const p = f.local('i32');
-  const rowBytes = f.local('i32');
-  f.get(C).i32(2).op(0x74).set(rowBytes);
-  f.for(
-    r,
-    () => f.i32(0),
-    () => f.get(rows),
-    1,
-    () => {
-      f.get(r).get(rowBytes).op(0x6c).set(p);
-      f.for(
-        i,
-        () => f.i32(0),
-        () => f.get(rowBytes),
-        16,
-        () => {
-          f.get(out).get(p).op(0x6a).get(i).op(0x6a);
-          f.get(dy).get(p).op(0x6a).get(i).op(0x6a).v128load();
-          f.get(A).get(i).op(0x6a).v128load().f32x4mul();
-          f.get(x).get(p).op(0x6a).get(i).op(0x6a).v128load();
-          f.get(mean).get(i).op(0x6a).v128load().f32x4sub();
-          f.get(B).get(i).op(0x6a).v128load().f32x4mul().f32x4add();
-          f.get(K).get(i).op(0x6a).v128load().f32x4add();
-          f.v128store();
-        },
-      );
-    },
-  );
+  rowsByChannels(f, rows, C, (p, i) => {
+    f.get(out).get(p).op(0x6a).get(i).op(0x6a);
+    f.get(dy).get(p).op(0x6a).get(i).op(0x6a).v128load();
+    f.get(A).get(i).op(0x6a).v128load().f32x4mul();
+    f.get(x).get(p).op(0x6a).get(i).op(0x6a).v128load();
+    f.get(mean).get(i).op(0x6a).v128load().f32x4sub();
+    f.get(B).get(i).op(0x6a).v128load().f32x4mul().f32x4add();
+    f.get(K).get(i).op(0x6a).v128load().f32x4add();
+    f.v128store();
+  });
   return f;
 }
 
