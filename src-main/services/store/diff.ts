@@ -1,6 +1,7 @@
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import type { DocumentDiff, FieldChange, RecordRef, RecordsDiff } from '../../../src-shared/api/services/projects.js';
 import { deepEqual } from '../../../src-shared/graph/canonical.js';
+import { nodeName } from '../../../src-shared/graph/diagnostics.js';
 
 const same = (a: unknown, b: unknown): boolean => deepEqual(a, b);
 
@@ -37,18 +38,18 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function diffRecords<T extends { id: string }>(
   before: Record<string, T>,
   after: Record<string, T>,
-  ref: (r: T) => RecordRef,
+  ref: (r: T, side: 'before' | 'after') => RecordRef,
 ): RecordsDiff {
   const d: RecordsDiff = { added: [], removed: [], changed: [] };
   const ids = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const id of ids) {
     const a = before[id];
     const b = after[id];
-    if (a === undefined && b !== undefined) d.added.push(ref(b));
-    else if (a !== undefined && b === undefined) d.removed.push(ref(a));
+    if (a === undefined && b !== undefined) d.added.push(ref(b, 'after'));
+    else if (a !== undefined && b === undefined) d.removed.push(ref(a, 'before'));
     else if (a !== undefined && b !== undefined) {
       const changes = fieldChanges(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>);
-      if (changes.length > 0) d.changed.push({ ...ref(b), changes });
+      if (changes.length > 0) d.changed.push({ ...ref(b, 'after'), changes });
     }
   }
   return d;
@@ -61,7 +62,17 @@ function diffRecords<T extends { id: string }>(
  */
 export function diffDocuments(before: GraphDocument, after: GraphDocument): DocumentDiff {
   const nodes = diffRecords(before.nodes, after.nodes, (n) => ({ id: n.id, kind: n.kind, ...(n.label !== undefined ? { label: n.label } : {}) }));
-  const edges = diffRecords(before.edges, after.edges, (e) => ({ id: e.id, label: `${e.source} -> ${e.target}:${e.targetPort}` }));
+  // A connection is named by its layers as the person sees them (label, else id) in the version it
+  // belongs to, with the input it feeds when that is not the first: "conv2 → add (input 2)".
+  const docs = { before, after };
+  const name = (id: string, side: 'before' | 'after'): string => {
+    const n = docs[side].nodes[id] ?? docs[side === 'before' ? 'after' : 'before'].nodes[id];
+    return n === undefined ? id : nodeName(n);
+  };
+  const edges = diffRecords(before.edges, after.edges, (e, side) => ({
+    id: e.id,
+    label: `${name(e.source, side)} → ${name(e.target, side)}${e.targetPort > 0 ? ` (input ${e.targetPort + 1})` : ''}`,
+  }));
   const groups = diffRecords(before.groups, after.groups, (g) => ({ id: g.id, label: g.label }));
   const document: FieldChange[] = [];
   for (const k of ['schemaVersion', 'input', 'meta'] as const) {

@@ -162,8 +162,9 @@ describe('projects service', () => {
         ],
       },
     ]);
-    expect(d.edges.added).toEqual([{ id: 'e9', label: 'c2 -> bn:0' }]);
-    expect(d.edges.removed).toEqual([{ id: 'e3', label: 'c2 -> c3:0' }]);
+    // Connections by their layers' names in their own version (c2 is labelled "wide" in v2 only).
+    expect(d.edges.added).toEqual([{ id: 'e9', label: 'wide → bn' }]);
+    expect(d.edges.removed).toEqual([{ id: 'e3', label: 'c2 → c3' }]);
     expect(d.document).toEqual([{ field: 'input', before: { height: 32, width: 32, channels: 3 }, after: { height: 64, width: 64, channels: 3 } }]);
     // Against the working copy (no `to`): identical to v2.
     expect((await c.diffVersions({ id: p.id, from: v2.id })).identical).toBe(true);
