@@ -36,6 +36,13 @@ describe('Conv2D and FusedConv2D on wasm (direct SIMD loop where output channels
     [[1, 12, 12, 16], [3, 3, 16, 16], 2, 'same', 1],
     [[1, 6, 7, 3], [3, 1, 3, 8], [1, 2] as unknown as number, 2, 1],
     [[32, 8, 8, 64], [3, 3, 64, 64], 1, 'same', 1],
+    // Output channels not a multiple of 4 (zero-padded channels), among them numeric paddings
+    // with narrow kernels for which tfjs 4.22's own wasm kernel is wrong.
+    [[2, 6, 7, 3], [3, 1, 3, 3], 1, 2, 1],
+    [[2, 6, 7, 4], [3, 2, 4, 5], 1, 1, 1],
+    [[1, 7, 9, 2], [3, 3, 2, 6], [1, 2] as unknown as number, 1, 1],
+    [[3, 9, 9, 5], [3, 3, 5, 1], 2, 'same', 1],
+    [[2, 10, 10, 4], [3, 3, 4, 7], 1, 'valid', 2],
   ];
   it.each(MORE.map((m) => [JSON.stringify(m), m] as const))('conv2d %s', async (_n, [xs, fs, s, p, d]) => {
     await agree(() => tf.conv2d(t(xs, 3) as tf.Tensor4D, t(fs, 4) as tf.Tensor4D, s, p, 'NHWC', d));
@@ -51,8 +58,9 @@ describe('Conv2D and FusedConv2D on wasm (direct SIMD loop where output channels
     await agree(() => tf.fused.conv2d({ x: x(), filter: f(), strides: 1, pad: 'same', bias: b(), activation: 'elu' }));
   });
 
-  it('fused bias and ReLU over outputs large enough to be split over the threads', async () => {
+  it('fused bias and ReLU over outputs large enough to be split over the threads, with 16 and 6 output channels', async () => {
     await agree(() => tf.fused.conv2d({ x: t([9, 17, 15, 5], 10) as tf.Tensor4D, filter: t([3, 3, 5, 16], 11) as tf.Tensor4D, strides: 1, pad: 'same', bias: t([16], 12) as tf.Tensor1D, activation: 'relu' }));
+    await agree(() => tf.fused.conv2d({ x: t([9, 17, 15, 5], 13) as tf.Tensor4D, filter: t([3, 3, 5, 6], 14) as tf.Tensor4D, strides: 1, pad: 'same', bias: t([6], 15) as tf.Tensor1D, activation: 'relu' }));
   });
 
   it('leaves no tensors behind', async () => {

@@ -2,7 +2,8 @@ import { backend_util, FusedConv2D } from '@tensorflow/tfjs';
 import type { Conv2D, Conv2DAttrs, FusedConv2DAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
-import { input, runWasmHeapKernel, shape4 } from './kernel-io.js';
+import { disposeIntermediate, input, runWasmHeapKernel, shape4 } from './kernel-io.js';
+import type { NumericArray } from './kernel-io.js';
 
 /** A direct convolution's geometry (addresses in bytes of the backend's memory; sizes as in conv-fwd.ts). */
 export interface ConvFwdCall {
@@ -53,8 +54,10 @@ export function convFwdInto(simd: SimdKernels, c: ConvFwdCall): void {
  * SIMD loop of wasm-simd/conv-fwd.ts, its rows shared among the backend's threads: x and the
  * filter are read in place (no im2col, no packing) and, with every output channel in registers
  * for four output columns at a time, it runs at 45–50 GFLOPS per thread on the 2-core build
- * machine against ~18 for XNNPACK's convolution in tfjs 4.22's wasm build. Needs float32 NHWC
- * and a multiple of 4 output channels; returns null otherwise (the caller uses XNNPACK). Any
+ * machine against ~18 for XNNPACK's convolution in tfjs 4.22's wasm build. Needs float32 NHWC;
+ * other output-channel counts than multiples of 4 go through zero-padded channels (so the shipped
+ * kernel, wrong for some numeric paddings, is not used for them either); returns null for other
+ * dtypes, layouts or activations (the caller uses XNNPACK). Any
  * stride, dilation and padding ('same', 'valid', explicit) — the padding comes from tfjs's own
  * computeConv2DInfo, so the shipped kernels' 'same' bugs do not apply.
  */
@@ -74,19 +77,53 @@ export function conv2dSimd(kernelName: typeof Conv2D | typeof FusedConv2D, args:
   const info = backend_util.computeConv2DInfo(xs, fs, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const [n, h, w, cin] = xs;
   const { outHeight: oh, outWidth: ow, outChannels: cout, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-  if (cout % 4 !== 0 || n * oh * ow * cout === 0 || cin === 0 || fs[2] !== cin) return null;
+  if (n * oh * ow * cout === 0 || cin === 0 || fs[2] !== cin) return null;
   if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.reduce((p, d) => p * d, 1) !== cout || bias.shape[bias.shape.length - 1] !== cout)) return null;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', (out, read) => {
+  // Output channels not a multiple of 4: the filter (and bias) padded with zero channels in scratch
+  // memory, the convolution into a temporary with those channels, then its rows copied without them.
+  const cout4 = Math.ceil(cout / 4) * 4;
+  const padded = cout4 !== cout;
+  const filterFloats = kh * kw * cin * cout4;
+  // Reserved before any view of the heap is taken: growing an unshared heap detaches them.
+  const scratch = padded ? simd.scratch(4 * (filterFloats + cout4)) : 0;
+  const run = (out: NumericArray, read: (t: TensorInfo) => NumericArray) => {
     const op = out.byteOffset;
-    convFwdInto(simd, { x: read(x).byteOffset, filter: read(filter).byteOffset, out: op, n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, pt, pl });
-    const total = n * oh * ow * cout;
-    const rows = threadRanges(total / cout, 1, threadsFor(simd, total));
-    if (bias !== undefined) {
-      const bp = read(bias).byteOffset;
-      simd.parallel('ew_add_row', rows.map(([r0, r1]) => [op + 4 * r0 * cout, bp, op + 4 * r0 * cout, r1 - r0, cout]));
+    let fp = read(filter).byteOffset;
+    let bp = bias === undefined ? 0 : read(bias).byteOffset;
+    if (padded) {
+      const src = read(filter);
+      const dst = simd.f32(scratch, filterFloats);
+      dst.fill(0);
+      for (let r = 0; r < kh * kw * cin; r++) dst.set(src.subarray(r * cout, (r + 1) * cout), r * cout4);
+      fp = scratch;
+      if (bias !== undefined) {
+        const b = simd.f32(scratch + 4 * filterFloats, cout4);
+        b.fill(0);
+        b.set(read(bias));
+        bp = scratch + 4 * filterFloats;
+      }
     }
-    if (activation === 'relu') simd.parallel('un_relu', rows.map(([r0, r1]) => [op + 4 * r0 * cout, op + 4 * r0 * cout, (r1 - r0) * cout]));
-  });
+    convFwdInto(simd, { x: read(x).byteOffset, filter: fp, out: op, n, h, w, cin, oh, ow, cout: cout4, kh, kw, sh, sw, dh, dw, pt, pl });
+    const total = n * oh * ow * cout4;
+    const rows = threadRanges(total / cout4, 1, threadsFor(simd, total));
+    if (bias !== undefined) simd.parallel('ew_add_row', rows.map(([r0, r1]) => [op + 4 * r0 * cout4, bp, op + 4 * r0 * cout4, r1 - r0, cout4]));
+    if (activation === 'relu') simd.parallel('un_relu', rows.map(([r0, r1]) => [op + 4 * r0 * cout4, op + 4 * r0 * cout4, (r1 - r0) * cout4]));
+  };
+  if (!padded) return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', run);
+  const wide = runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout4], 'float32', run);
+  if (wide === null) return null;
+  try {
+    return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', (out, read) => {
+      const rows = n * oh * ow;
+      const src = read(wide).byteOffset;
+      simd.parallel(
+        'copyRows',
+        threadRanges(rows, 1, threadsFor(simd, rows * cout)).map(([r0, r1]) => [src + 4 * r0 * cout4, out.byteOffset + 4 * r0 * cout, r1 - r0, cout, cout4, cout]),
+      );
+    });
+  } finally {
+    disposeIntermediate(args.backend, wide);
+  }
 }
