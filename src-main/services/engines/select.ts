@@ -96,6 +96,7 @@ async function start(engine: EngineId, probe: EngineProbe, o: SelectOptions): Pr
     case 'webgpu':
       await installDawn();
       await import('@tensorflow/tfjs-backend-webgpu');
+      kernels = registerProjectKernels('webgpu').map((k) => k.kernel);
       break;
     case 'tfjs-node':
     case 'tfjs-node-gpu': {

@@ -4,6 +4,7 @@ import { registerBatchNormGradient, registerBatchNormGradSums } from './batch-no
 import { registerBatchNormTraining } from './batch-norm-train.js';
 import { registerConcatSplit } from './concat-split.js';
 import { registerConv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { registerConv2dBackpropFilterByTaps } from './conv2d-backprop-filter-taps.js';
 import { registerConv2dBackpropInput } from './conv2d-backprop-input.js';
 import { registerDepthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { registerDepthwiseBackpropInput } from './depthwise-backprop-input.js';
@@ -22,7 +23,7 @@ import { registerTranspose } from './transpose.js';
 /** A kernel the project registers on a backend, and why. */
 export interface ProjectKernel {
   readonly kernel: string;
-  readonly backend: 'cpu' | 'wasm';
+  readonly backend: 'cpu' | 'wasm' | 'webgpu';
   readonly why: 'missing' | 'wrong' | 'slow';
   readonly note: string;
   readonly register: () => void;
@@ -54,6 +55,13 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
     why: 'slow',
     note: 'the same method on the cpu backend’s own convolution (~80x faster than the shipped loop)',
     register: () => registerConv2dBackpropFilter('cpu'),
+  },
+  {
+    kernel: 'Conv2DBackpropFilter',
+    backend: 'webgpu',
+    why: 'slow',
+    note: "one matrix product per filter tap (x at the tap's offsets as [N·OH·OW, Cin], transposed, times dy as [N·OH·OW, Cout]), which tfjs's BatchMatMul splits over workgroups along the long reduction; the shipped kernel loops over the batch in one thread per output (96% of a ResNet-20 step on an H100)",
+    register: () => registerConv2dBackpropFilterByTaps('webgpu'),
   },
   {
     kernel: 'Conv2DBackpropInput',

@@ -68,7 +68,7 @@ export async function gradients(
   f: (...xs: tf.Tensor[]) => tf.Tensor,
   inputs: Input[],
   dySeed = 99,
-): Promise<{ y: Float32Array; dy: Float32Array; grads: Float32Array[] }> {
+): Promise<{ y: Float32Array; yShape: number[]; dy: Float32Array; grads: Float32Array[] }> {
   await tf.setBackend(backend);
   const xs = inputs.map((i) => tf.tensor(i.data, i.shape));
   try {
@@ -76,7 +76,7 @@ export async function gradients(
     const dyData = values(y.shape, dySeed);
     const dy = tf.tensor(dyData, y.shape);
     const gs = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), dy)))(xs);
-    const out = { y: (await y.data()) as Float32Array, dy: dyData, grads: await Promise.all(gs.map(async (g) => (await g.data()) as Float32Array)) };
+    const out = { y: (await y.data()) as Float32Array, yShape: [...y.shape], dy: dyData, grads: await Promise.all(gs.map(async (g) => (await g.data()) as Float32Array)) };
     tf.dispose([y, dy, ...gs]);
     return out;
   } finally {
