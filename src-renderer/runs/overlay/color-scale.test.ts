@@ -62,7 +62,11 @@ describe('scale', () => {
       fc.property(fc.double({ min: 1e-6, max: 1e3, noNaN: true }), fc.double({ min: 1e-6, max: 1e3, noNaN: true }), (a, b) => {
         const dom = { lo: -6, hi: 3 };
         const [x, y] = a <= b ? [a, b] : [b, a];
-        expect(luminance(colorFor(x, dom) ?? '')).toBeLessThanOrEqual(luminance(colorFor(y, dom) ?? '') + 1e-12);
+        // Channels are rounded to 8 bits one by one: where viridis trades red or blue for green, two
+        // nearly equal values can come out one channel step apart the "wrong" way (seen: 1.7e-4).
+        // One 8-bit step of red or blue (the channels that fall while green rises) moves luminance by
+        // at most 1.9e-3; a real reversal of the ramp would be larger.
+        expect(luminance(colorFor(x, dom) ?? '')).toBeLessThanOrEqual(luminance(colorFor(y, dom) ?? '') + 2e-3);
       }),
     );
   });
