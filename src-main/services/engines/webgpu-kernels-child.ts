@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs';
 import type { NamedAttrMap } from '@tensorflow/tfjs';
 import { originalKernel, registerProjectKernels } from './kernels/index.js';
+import { relErr, values } from './kernels/testing.js';
 import { installDawn } from './webgpu.js';
 
 interface Case {
@@ -26,39 +27,18 @@ const CASES: Case[] = [
   { x: [1, 9, 9, 2], k: [4, 4, 2], stride: 2, pad: 'same' },
 ];
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
 const SHIPPED = 'SkipwireShippedConv2DBackpropFilter';
 
 async function filterGrad(backend: string, kernel: string, c: Case): Promise<Float32Array> {
   await tf.setBackend(backend);
-  const x = tf.tensor(values(c.x.reduce((a, b) => a * b, 1), 1), c.x) as tf.Tensor4D;
+  const x = tf.tensor(values(c.x, 1), c.x) as tf.Tensor4D;
   const y = tf.conv2d(x, tf.zeros([c.k[0], c.k[1], c.x[3], c.k[2]]) as tf.Tensor4D, c.stride, c.pad);
-  const dy = tf.tensor(values(y.size, 2), y.shape);
+  const dy = tf.tensor(values(y.shape, 2), y.shape);
   const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [c.k[0], c.k[1], c.x[3], c.k[2]] };
   const dw = tf.engine().runKernel(kernel, { x, dy }, attrs as unknown as NamedAttrMap) as tf.Tensor;
   const out = (await dw.data()) as Float32Array;
   tf.dispose([x, y, dy, dw]);
   return out;
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs((a[i] as number) - (b[i] as number)));
-    den = Math.max(den, Math.abs(b[i] as number));
-  }
-  return den === 0 ? num : num / den;
 }
 
 async function timed(kernel: string, c: Case): Promise<number> {
