@@ -1,5 +1,6 @@
 import { Fn } from './assembler.js';
 import type { Local } from './assembler.js';
+import { vectorsThenTail } from './loops.js';
 
 /**
  * copyRows(src, dst, rows, n, sS, dS): dst[r·dS + j] = src[r·sS + j] for r < rows, j < n
@@ -28,22 +29,16 @@ export function copyRows(): Fn {
     () => f.get(rows),
     1,
     () => {
-      f.for(
+      vectorsThenTail(
+        f,
         j,
-        () => f.i32(0),
-        () => f.get(vecBytes),
-        16,
+        vecBytes,
+        bytes,
         () => {
           f.get(pd).get(j).op(0x6a);
           f.get(ps).get(j).op(0x6a).v128load();
           f.v128store();
         },
-      );
-      f.for(
-        j,
-        () => f.get(vecBytes),
-        () => f.get(bytes),
-        4,
         () => {
           f.get(pd).get(j).op(0x6a);
           f.get(ps).get(j).op(0x6a).i32load();

@@ -1,5 +1,6 @@
 import { Fn } from './assembler.js';
 import type { Local } from './assembler.js';
+import { rowsByChannels, vectorsThenTail } from './loops.js';
 
 /**
  * Element-wise SIMD loops (f32x4, scalar tails) for the binary ops a training step runs most —
@@ -42,36 +43,17 @@ export function binary(op: BinaryOp, form: BinaryForm): Fn {
   if (form === 'row') {
     const f = new Fn(`ew_${op}_row`, ['i32', 'i32', 'i32', 'i32', 'i32']);
     const [a, b, out, rows, c] = f.params as [Local, Local, Local, Local, Local];
-    const r = f.local('i32');
-    const j = f.local('i32');
-    const p = f.local('i32');
-    const rowBytes = f.local('i32');
-    f.get(c).i32(2).op(0x74).set(rowBytes);
-    f.get(rows).get(rowBytes).op(0x6c).set(r); // r = total bytes; p walks rows
-    f.for(
-      p,
-      () => f.i32(0),
-      () => f.get(r),
-      rowBytes,
-      () =>
-        f.for(
-          j,
-          () => f.i32(0),
-          () => f.get(rowBytes),
-          16,
-          () => {
-            f.get(out).get(p).op(0x6a).get(j).op(0x6a);
-            apply(
-              f,
-              op,
-              true,
-              () => f.get(a).get(p).op(0x6a).get(j).op(0x6a).v128load(),
-              () => f.get(b).get(j).op(0x6a).v128load(),
-            );
-            f.v128store();
-          },
-        ),
-    );
+    rowsByChannels(f, rows, c, (p, j) => {
+      f.get(out).get(p).op(0x6a).get(j).op(0x6a);
+      apply(
+        f,
+        op,
+        true,
+        () => f.get(a).get(p).op(0x6a).get(j).op(0x6a).v128load(),
+        () => f.get(b).get(j).op(0x6a).v128load(),
+      );
+      f.v128store();
+    });
     return f;
   }
   const f = new Fn(`ew_${op}_${form}`, ['i32', 'i32', 'i32', 'i32']);
@@ -87,11 +69,11 @@ export function binary(op: BinaryOp, form: BinaryForm): Fn {
   }
   f.get(n).i32(2).op(0x74).set(bytes);
   f.get(bytes).i32(-16).op(0x71).set(end); // whole vectors
-  f.for(
+  vectorsThenTail(
+    f,
     i,
-    () => f.i32(0),
-    () => f.get(end),
-    16,
+    end,
+    bytes,
     () => {
       f.get(out).get(i).op(0x6a);
       apply(
@@ -103,12 +85,6 @@ export function binary(op: BinaryOp, form: BinaryForm): Fn {
       );
       f.v128store();
     },
-  );
-  f.for(
-    i,
-    () => f.get(end),
-    () => f.get(bytes),
-    4,
     () => {
       f.get(out).get(i).op(0x6a);
       apply(
@@ -136,11 +112,11 @@ export function unary(op: UnaryOp): Fn {
   f.f32(0).f32x4splat().set(zero);
   f.get(n).i32(2).op(0x74).set(bytes);
   f.get(bytes).i32(-16).op(0x71).set(end);
-  f.for(
+  vectorsThenTail(
+    f,
     i,
-    () => f.i32(0),
-    () => f.get(end),
-    16,
+    end,
+    bytes,
     () => {
       f.get(out).get(i).op(0x6a);
       f.get(a).get(i).op(0x6a).v128load().set(v);
@@ -149,12 +125,6 @@ export function unary(op: UnaryOp): Fn {
       else f.get(v).get(v).f32x4mul();
       f.v128store();
     },
-  );
-  f.for(
-    i,
-    () => f.get(end),
-    () => f.get(bytes),
-    4,
     () => {
       f.get(out).get(i).op(0x6a);
       f.get(a).get(i).op(0x6a).f32load().set(x);

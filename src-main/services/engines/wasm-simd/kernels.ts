@@ -4,6 +4,7 @@ import { wgrad } from './conv-grad.js';
 import { convFwd } from './conv-fwd.js';
 import { copyRows } from './copy.js';
 import { elementwiseFns } from './elementwise.js';
+import { rowsByChannels } from './loops.js';
 
 /**
  * SIMD loops for the project's wasm kernels, assembled at run time and instantiated on the wasm
@@ -356,35 +357,6 @@ function bnsums(): Fn {
     },
   );
   return f;
-}
-
-/**
- * Emits a loop over `rows` rows of C channels (C % 4 == 0) four channels at a time; `body` gets the
- * row's byte offset p and the channel block's byte offset i (per-channel vectors are read at i,
- * row data at p + i).
- */
-function rowsByChannels(f: Fn, rows: Local, C: Local, body: (p: Local, i: Local) => void): void {
-  const r = f.local('i32');
-  const i = f.local('i32');
-  const p = f.local('i32');
-  const rowBytes = f.local('i32');
-  f.get(C).i32(2).op(0x74).set(rowBytes);
-  f.for(
-    r,
-    () => f.i32(0),
-    () => f.get(rows),
-    1,
-    () => {
-      f.get(r).get(rowBytes).op(0x6c).set(p);
-      f.for(
-        i,
-        () => f.i32(0),
-        () => f.get(rowBytes),
-        16,
-        () => body(p, i),
-      );
-    },
-  );
 }
 
 /** bnfwd(x, out, mean, a, beta, rows, C): out = (x − mean)·a + beta per channel; C % 4 == 0. */
