@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { FusedBatchNorm, getKernel } from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor } from '@tensorflow/tfjs';
 import type { JsBackendName } from './kernel-io.js';
-import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
-import { input, registerJsKernel, shape4 } from './kernel-io.js';
+import { simdFor, sumPartials, threadRanges, threadsFor } from '../wasm-simd/index.js';
+import { input, registerJsKernel } from './kernel-io.js';
 import { replaceGradient } from './gradient-io.js';
 
 /**
@@ -27,10 +27,15 @@ export function registerBatchNormGradSums(backendName: JsBackendName): void {
     const x = input(inputs, 'x', BATCH_NORM_GRAD_SUMS);
     const mean = input(inputs, 'mean', BATCH_NORM_GRAD_SUMS);
     const dy = input(inputs, 'dy', BATCH_NORM_GRAD_SUMS);
-    const [n, h, w, c] = shape4(x, `${BATCH_NORM_GRAD_SUMS} x`);
+    // Any rank ≥ 2, channels last: [rows, C] (BatchNorm after a convolution or a dense layer).
+    const c = x.shape[x.shape.length - 1] ?? 0;
+    if (x.shape.length < 2 || c === 0) throw new Error(`${BATCH_NORM_GRAD_SUMS}: x must have rows and channels, got [${x.shape.join(', ')}]`);
+    if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
+      throw new Error(`${BATCH_NORM_GRAD_SUMS}: dy [${dy.shape.join(', ')}] must match x [${x.shape.join(', ')}]`);
+    }
     if (mean.shape.length !== 1 || mean.shape[0] !== c) throw new Error(`${BATCH_NORM_GRAD_SUMS}: mean must be [${c}], got [${mean.shape.join(', ')}]`);
     const simd = c % 4 === 0 && backend !== undefined ? simdFor(backend) : null;
-    const rows = n * h * w;
+    const rows = x.shape.reduce((p, d) => p * d, 1) / c;
     const shares = simd === null ? [] : threadRanges(rows, 1, threadsFor(simd, rows * c));
     const per = 32 * c; // acc32 (2C floats), acc64 (2C doubles), partial (2C floats)
     // Reserved before any view of the heap is taken: growing an unshared heap detaches them.
@@ -49,14 +54,13 @@ export function registerBatchNormGradSums(backendName: JsBackendName): void {
             'bnsums',
             shares.map(([r0, r1], t) => [xv.byteOffset + 4 * r0 * c, g.byteOffset + 4 * r0 * c, m.byteOffset, shares.length === 1 ? out.byteOffset : at(t) + 24 * c, r1 - r0, c, at(t), at(t) + 8 * c]),
           );
-          if (shares.length > 1) {
-            const partial = shares.map((_, t) => simd.f32(at(t) + 24 * c, 2 * c));
-            for (let k = 0; k < 2 * c; k++) {
-              let sum = 0;
-              for (const p of partial) sum += p[k] as number;
-              out[k] = sum;
-            }
-          }
+          if (shares.length > 1)
+            sumPartials(
+              simd,
+              shares.map((_, t) => at(t) + 24 * c),
+              2 * c,
+              out,
+            );
           return;
         }
         const s0 = new Float64Array(c);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_GRAD_SUMS } from './batch-norm-grad.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, registerBatchNormTraining } from './batch-norm-train.js';
 import { relErr, setupBackends, values } from './testing.js';
 
@@ -111,7 +112,10 @@ describe('BatchNorm in training mode through the two fused kernels (tfjs-layers 
     const x = tf.zeros([2, 3, 3, 4]);
     const v3 = tf.ones([3]);
     expect(() => tf.engine().runKernel(BATCH_NORM_TRAIN, { x, scale: v3, offset: v3 }, { epsilon: 1e-3 } as unknown as tf.NamedAttrMap)).toThrow(/SkipwireBatchNormTrain: per-channel vectors must be \[4\], got \[3\]/);
-    tf.dispose([x, v3]);
+    const dy8 = tf.zeros([2, 3, 3, 8]);
+    const m4 = tf.zeros([4]);
+    expect(() => tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, mean: m4, dy: dy8 }, {} as tf.NamedAttrMap)).toThrow(/SkipwireBatchNormGradSums: dy \[2, 3, 3, 8\] must match x \[2, 3, 3, 4\]/);
+    tf.dispose([x, v3, dy8, m4]);
     await tf.setBackend('cpu');
   });
 });

@@ -61,7 +61,7 @@ function trainKernel(backendName: JsBackendName): KernelFunc {
     const temps: TensorInfo[] = [];
     try {
       // Σ x·(x − mean) = Σ (x − mean)² (the sums kernel with dy = x): the biased batch variance.
-      const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x: flat4(x, rows, c), mean, dy: flat4(x, rows, c) }, {} as NamedAttrMap);
+      const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x, mean, dy: x }, {} as NamedAttrMap);
       temps.push(sums);
       const s = readFloat32(backend, sums, BATCH_NORM_TRAIN_GRAD);
       const variance = vector(backend, Float32Array.from({ length: c }, (_, k) => Math.max(0, (s[c + k] as number) / rows)), [c]);
@@ -76,11 +76,6 @@ function trainKernel(backendName: JsBackendName): KernelFunc {
   };
 }
 
-/** x seen as [rows, 1, 1, C] (the sums kernel takes rank 4; same data, no copy). */
-function flat4(x: TensorInfo, rows: number, c: number): TensorInfo {
-  return { ...x, shape: [rows, 1, 1, c] };
-}
-
 function gradKernel(backendName: JsBackendName): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const eps = epsilonOf(attrs, BATCH_NORM_TRAIN_GRAD);
@@ -93,7 +88,7 @@ function gradKernel(backendName: JsBackendName): KernelFunc {
     if (dy.dtype !== 'float32' || dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
       throw new Error(`${BATCH_NORM_TRAIN_GRAD}: dy [${dy.shape.join(', ')}] must match x [${x.shape.join(', ')}]`);
     }
-    const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x: flat4(x, rows, c), mean, dy: flat4(dy, rows, c) }, {} as NamedAttrMap);
+    const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x, mean, dy }, {} as NamedAttrMap);
     let s: Float32Array;
     try {
       s = readFloat32(backend, sums, BATCH_NORM_TRAIN_GRAD);

@@ -1,6 +1,6 @@
 import { backend_util, Mean, Sum, util } from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
+import { simdFor, sumPartials, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -112,13 +112,13 @@ function reduceKernel(kernelName: typeof Sum | typeof Mean, backendName: string)
         'colsum',
         shares.map(([r0, r1], t) => [src.byteOffset + 4 * r0 * inner, at(t) + 12 * inner, 1, r1 - r0, inner, 1, at(t), at(t) + 4 * inner]),
       );
-      const partial = shares.map((_, t) => simd.f32(at(t) + 12 * inner, inner));
-      const out = o as Float32Array;
-      for (let i = 0; i < inner; i++) {
-        let sum = 0;
-        for (const p of partial) sum += p[i] as number;
-        out[i] = sum * scale;
-      }
+      sumPartials(
+        simd,
+        shares.map((_, t) => at(t) + 12 * inner),
+        inner,
+        o,
+        scale,
+      );
     });
     return out ?? callOriginal(kernelName, backendName, args);
   };

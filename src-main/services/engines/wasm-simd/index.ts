@@ -46,6 +46,19 @@ export function threadsFor(simd: { readonly threads: number }, elements: number)
   return elements >= PARALLEL_MIN ? simd.threads : 1;
 }
 
+/**
+ * out[k] = scale · Σ_t partial_t[k] for k < n, the partials being n floats at each of `addresses`
+ * (the per-thread sums a reduction split over the threads leaves in scratch memory).
+ */
+export function sumPartials(simd: Pick<SimdKernels, 'f32'>, addresses: readonly number[], n: number, out: { [k: number]: number }, scale = 1): void {
+  const partial = addresses.map((a) => simd.f32(a, n));
+  for (let k = 0; k < n; k++) {
+    let sum = 0;
+    for (const p of partial) sum += p[k] as number;
+    out[k] = sum * scale;
+  }
+}
+
 /** WebAssembly as Node has it (the ES lib typings we compile with do not declare it). */
 interface WasmRuntime {
   Module: new (bytes: Uint8Array) => object;
