@@ -55,18 +55,17 @@ export class Optimizer {
         if (g0 === undefined) continue;
         const w = v.variable;
         const wd = v.decay ? o.weightDecay : 0;
-        const slots0 = this.slots.get(v.key) ?? [];
+        const slots = this.slots.get(v.key) ?? [];
         if (fused && w.dtype === 'float32' && g0.dtype === 'float32') {
           const attrs: OptimizerStepAttrs = { rule: o.optimizer, lr, weightDecay: wd, momentum: o.momentum, nesterov: o.nesterov, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, t };
           const inputs: Record<string, tf.Tensor> = { w, g: g0 };
-          slots0.forEach((s, i) => (inputs[`s${i}`] = s));
+          slots.forEach((s, i) => (inputs[`s${i}`] = s));
           const outs = tf.engine().runKernel(OPTIMIZER_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
           w.assign(outs[0] as tf.Tensor);
-          slots0.forEach((s, i) => s.assign(outs[i + 1] as tf.Tensor));
+          slots.forEach((s, i) => s.assign(outs[i + 1] as tf.Tensor));
           continue;
         }
         const g = wd > 0 && o.optimizer !== 'adamw' ? tf.add(g0, tf.mul(w, wd)) : g0;
-        const slots = this.slots.get(v.key) ?? [];
         switch (o.optimizer) {
           case 'sgd':
             w.assign(tf.sub(w, tf.mul(g, lr)));

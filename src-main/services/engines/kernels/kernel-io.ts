@@ -76,6 +76,34 @@ export function runJsKernel(kernelName: string, backend: KernelBackendArg, plan:
   throw new Error(`${kernelName}: this kernel runs only on the cpu and wasm backends`);
 }
 
+/**
+ * A JS kernel with several float32 outputs on a cpu or wasm backend instance: `run` gets every
+ * output's data (all allocated before any view is taken) and must write all of it, and reads its
+ * inputs' float32 data through `read`.
+ */
+export function runJsKernelOutputs(
+  kernelName: string,
+  backend: KernelBackendArg,
+  shapes: readonly number[][],
+  run: (outs: Float32Array[], read: (t: TensorInfo) => Float32Array) => void,
+): TensorInfo[] {
+  const float32 = (t: TensorInfo): void => {
+    if (t.dtype !== 'float32') throw new Error(`${kernelName}: expected float32 input, got ${t.dtype}`);
+  };
+  if (isWasmBackend(backend)) {
+    const infos = shapes.map((s) => backend.makeOutput([...s], 'float32'));
+    const views = infos.map((t) => asFloat32(backend.typedArrayFromHeap(t), kernelName));
+    run(views, (t) => (float32(t), asFloat32(backend.typedArrayFromHeap(t), kernelName)));
+    return infos;
+  }
+  if (isCpuBackend(backend)) {
+    const values = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+    run(values, (t) => (float32(t), asFloat32(backend.readSync(t.dataId), kernelName)));
+    return values.map((v, i) => backend.makeTensorInfo([...(shapes[i] as number[])], 'float32', v));
+  }
+  throw new Error(`${kernelName}: this kernel runs only on the cpu and wasm backends`);
+}
+
 /** A copy of a float32 tensor's data on a cpu or wasm backend instance (for small per-channel vectors). */
 export function readFloat32(backend: KernelBackendArg, t: TensorInfo, what: string): Float32Array {
   if (t.dtype !== 'float32') throw new Error(`${what}: expected float32, got ${t.dtype}`);

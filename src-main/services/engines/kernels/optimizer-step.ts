@@ -1,7 +1,7 @@
 import { registerKernel, unregisterKernel, getKernel } from '@tensorflow/tfjs';
-import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelFunc, NamedAttrMap } from '@tensorflow/tfjs';
 import type { NumericArray } from './kernel-io.js';
-import { input, isWasm, runWasmHeapKernelOutputs } from './kernel-io.js';
+import { input, runJsKernelOutputs } from './kernel-io.js';
 
 /**
  * One optimizer update of one variable as a single kernel: the trainer's Optimizer (PyTorch's
@@ -113,11 +113,6 @@ function attrsOf(attrs: NamedAttrMap): OptimizerStepAttrs {
   };
 }
 
-interface CpuBackendLike {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values?: Float32Array): TensorInfo;
-}
-
 const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrsOf(attrs ?? {});
   const w = input(inputs, 'w', OPTIMIZER_STEP);
@@ -128,20 +123,12 @@ const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     if (t.dtype !== 'float32') throw new Error(`${OPTIMIZER_STEP}: float32 tensors only, got ${t.dtype}`);
     if (t.shape.reduce((p, d) => p * d, 1) !== n) throw new Error(`${OPTIMIZER_STEP}: [${t.shape.join(', ')}] does not match the variable's [${w.shape.join(', ')}]`);
   }
-  const shapes = [w, ...slots].map((t) => ({ shape: [...t.shape], dtype: 'float32' as const }));
-  if (isWasm(backend)) {
-    const outs = runWasmHeapKernelOutputs(OPTIMIZER_STEP, backend, shapes, (views, read) => {
-      optimizerStepInto(a, read(w), read(g), slots.map(read), views[0] as NumericArray, views.slice(1));
-    });
-    if (outs === null) throw new Error(`${OPTIMIZER_STEP}: the wasm backend's heap is not readable`);
-    return outs;
-  }
-  const cpu = backend as unknown as CpuBackendLike;
-  if (typeof cpu.readSync !== 'function' || typeof cpu.makeTensorInfo !== 'function') throw new Error(`${OPTIMIZER_STEP}: runs only on the cpu and wasm backends`);
-  const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
-  const outs = shapes.map(() => new Float32Array(n));
-  optimizerStepInto(a, read(w), read(g), slots.map(read), outs[0] as Float32Array, outs.slice(1));
-  return outs.map((v, i) => cpu.makeTensorInfo((shapes[i] as { shape: number[] }).shape, 'float32', v));
+  return runJsKernelOutputs(
+    OPTIMIZER_STEP,
+    backend,
+    [w, ...slots].map((t) => [...t.shape]),
+    ([outW, ...outSlots], read) => optimizerStepInto(a, read(w), read(g), slots.map(read), outW as Float32Array, outSlots),
+  );
 };
 
 /** Registers the kernel for the wasm or cpu backend (idempotent). */
