@@ -3,7 +3,7 @@ import { FusedBatchNorm, getKernel } from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor } from '@tensorflow/tfjs';
 import type { JsBackendName } from './kernel-io.js';
 import { simdFor, sumPartials, threadRanges, threadsFor } from '../wasm-simd/index.js';
-import { input, registerJsKernel } from './kernel-io.js';
+import { expectShapeOf, input, registerJsKernel } from './kernel-io.js';
 import { replaceGradient } from './gradient-io.js';
 
 /**
@@ -30,9 +30,7 @@ export function registerBatchNormGradSums(backendName: JsBackendName): void {
     // Any rank ≥ 2, channels last: [rows, C] (BatchNorm after a convolution or a dense layer).
     const c = x.shape[x.shape.length - 1] ?? 0;
     if (x.shape.length < 2 || c === 0) throw new Error(`${BATCH_NORM_GRAD_SUMS}: x must have rows and channels, got [${x.shape.join(', ')}]`);
-    if (dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
-      throw new Error(`${BATCH_NORM_GRAD_SUMS}: dy [${dy.shape.join(', ')}] must match x [${x.shape.join(', ')}]`);
-    }
+    expectShapeOf(dy, x, BATCH_NORM_GRAD_SUMS, 'dy', 'x');
     if (mean.shape.length !== 1 || mean.shape[0] !== c) throw new Error(`${BATCH_NORM_GRAD_SUMS}: mean must be [${c}], got [${mean.shape.join(', ')}]`);
     const simd = c % 4 === 0 && backend !== undefined ? simdFor(backend) : null;
     const rows = x.shape.reduce((p, d) => p * d, 1) / c;

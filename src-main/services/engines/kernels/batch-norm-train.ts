@@ -4,7 +4,7 @@ import type { KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/t
 import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import { BATCH_NORM_GRAD_SUMS } from './batch-norm-grad.js';
 import type { JsBackendName, KernelBackendArg } from './kernel-io.js';
-import { callKernel, disposeIntermediate, input, isWasm, readFloat32, runJsKernel, runWasmHeapKernelOutputs } from './kernel-io.js';
+import { callKernel, disposeIntermediate, expectShapeOf, input, isWasm, readFloat32, runJsKernel, runWasmHeapKernelOutputs } from './kernel-io.js';
 
 /**
  * BatchNorm in training mode as two kernels instead of tfjs-layers' chain of ops. tfjs-layers
@@ -63,7 +63,7 @@ function trainKernel(backendName: JsBackendName): KernelFunc {
       // Σ x·(x − mean) = Σ (x − mean)² (the sums kernel with dy = x): the biased batch variance.
       const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x, mean, dy: x }, {} as NamedAttrMap);
       temps.push(sums);
-      const s = readFloat32(backend, sums, BATCH_NORM_TRAIN_GRAD);
+      const s = readFloat32(backend, sums, BATCH_NORM_TRAIN);
       const variance = vector(backend, Float32Array.from({ length: c }, (_, k) => Math.max(0, (s[c + k] as number) / rows)), [c]);
       const y = callKernel(FusedBatchNorm, backendName, backend, { x, mean, variance, offset, scale }, { varianceEpsilon: eps } as unknown as NamedAttrMap);
       return [y, mean, variance];
@@ -85,9 +85,8 @@ function gradKernel(backendName: JsBackendName): KernelFunc {
     const variance = input(inputs, 'variance', BATCH_NORM_TRAIN_GRAD);
     const scale = input(inputs, 'scale', BATCH_NORM_TRAIN_GRAD);
     const [rows, c] = geometry(x, [mean, variance, scale], BATCH_NORM_TRAIN_GRAD);
-    if (dy.dtype !== 'float32' || dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {
-      throw new Error(`${BATCH_NORM_TRAIN_GRAD}: dy [${dy.shape.join(', ')}] must match x [${x.shape.join(', ')}]`);
-    }
+    if (dy.dtype !== 'float32') throw new Error(`${BATCH_NORM_TRAIN_GRAD}: float32 tensors only, got ${dy.dtype}`);
+    expectShapeOf(dy, x, BATCH_NORM_TRAIN_GRAD, 'dy', 'x');
     const sums = callKernel(BATCH_NORM_GRAD_SUMS, backendName, backend, { x, mean, dy }, {} as NamedAttrMap);
     let s: Float32Array;
     try {

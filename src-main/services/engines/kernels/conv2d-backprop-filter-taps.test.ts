@@ -39,4 +39,17 @@ describe('Conv2DBackpropFilter as one matrix product per tap', () => {
       expect(tf.memory().numTensors, `${backend}: tensors left behind`).toBe(before);
     }
   });
+
+  it('names a dy whose shape the forward pass could not have made (per-tap, and the wasm filter and input gradients)', async () => {
+    const x = inputOf([2, 8, 8, 4], 1);
+    const dy = inputOf([2, 8, 8, 5], 2); // 'same', stride 2 makes [2, 4, 4, 8]
+    const filter = inputOf([3, 3, 4, 8], 3);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 8] };
+    const wrong = /dy is \[2, 8, 8, 5\], expected \[2, 4, 4, 8\] for x \[2, 8, 8, 4\]/;
+    await expect(runKernelOn('wasm', TAPS, { x, dy }, attrs)).rejects.toThrow(wrong);
+    await expect(runKernelOn('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs)).rejects.toThrow(wrong);
+    await expect(runKernelOn('wasm', 'Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [2, 8, 8, 4] })).rejects.toThrow(
+      /Conv2DBackpropInput: dy is \[2, 8, 8, 5\], expected \[2, 4, 4, 8\] for an input of \[2, 8, 8, 4\]/,
+    );
+  });
 });

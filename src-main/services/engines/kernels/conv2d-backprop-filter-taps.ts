@@ -1,7 +1,7 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelBackendArg } from './kernel-io.js';
-import { callKernel, callOriginal, disposeIntermediate, input, replaceKernel, shape4 } from './kernel-io.js';
+import { callKernel, callOriginal, disposeIntermediate, expectConvDy, input, replaceKernel, shape4 } from './kernel-io.js';
 
 /**
  * Conv2DBackpropFilter on WebGPU as one matrix product per filter tap. tfjs-backend-webgpu's own
@@ -24,10 +24,7 @@ export function conv2dBackpropFilterByTaps(backendName: string, backend: KernelB
   const info = backend_util.computeConv2DInfo(xs, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const [n, , , cin] = xs;
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: cout, dilationHeight: dh, dilationWidth: dw } = info;
-  const ds = shape4(dy, `${Conv2DBackpropFilter} dy`);
-  if (ds[0] !== n || ds[1] !== oh || ds[2] !== ow || ds[3] !== cout) {
-    throw new Error(`${Conv2DBackpropFilter}: dy is [${ds.join(', ')}], expected [${[n, oh, ow, cout].join(', ')}] for x [${xs.join(', ')}]`);
-  }
+  expectConvDy(dy, [n, oh, ow, cout], Conv2DBackpropFilter, `for x [${xs.join(', ')}]`);
   const m = n * oh * ow;
   const temps: TensorInfo[] = [];
   const keep = (t: TensorInfo): TensorInfo => {

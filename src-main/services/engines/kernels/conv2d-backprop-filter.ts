@@ -3,7 +3,7 @@ import type { Conv2DBackpropFilterAttrs, NamedAttrMap, NamedTensorInfoMap, Tenso
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { simdFor } from '../wasm-simd/index.js';
 import type { KernelBackendArg } from './kernel-io.js';
-import { callKernel, disposeIntermediate, input, replaceKernel, runWasmHeapKernel, shape4 } from './kernel-io.js';
+import { callKernel, disposeIntermediate, expectConvDy, input, replaceKernel, runWasmHeapKernel, shape4 } from './kernel-io.js';
 
 /**
  * Conv2DBackpropFilter for the wasm backend, which ships none (training any conv net there fails
@@ -95,10 +95,7 @@ export function conv2dBackpropFilterSimd(simd: SimdKernels, backend: KernelBacke
   const info = backend_util.computeConv2DInfo(xs, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const [n, h, w, cin] = xs;
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, outHeight: oh, outWidth: ow, outChannels: cout } = info;
-  const ds = shape4(dy, `${Conv2DBackpropFilter} dy`);
-  if (ds[0] !== n || ds[1] !== oh || ds[2] !== ow || ds[3] !== cout) {
-    throw new Error(`${Conv2DBackpropFilter}: dy is [${ds.join(', ')}], expected [${[n, oh, ow, cout].join(', ')}] for x [${xs.join(', ')}]`);
-  }
+  expectConvDy(dy, [n, oh, ow, cout], Conv2DBackpropFilter, `for x [${xs.join(', ')}]`);
   if (cout % 4 !== 0 || cin === 0 || n === 0 || kh === 0 || kw === 0) return null;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;

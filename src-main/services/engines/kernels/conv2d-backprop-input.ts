@@ -4,7 +4,7 @@ import type { KernelBackendArg } from './kernel-io.js';
 import { simdFor } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { convFwdInto } from './conv2d-simd.js';
-import { callKernel, disposeIntermediate, input, replaceKernel, runJsKernel, runWasmHeapKernel, shape4 } from './kernel-io.js';
+import { callKernel, disposeIntermediate, expectConvDy, input, replaceKernel, runJsKernel, runWasmHeapKernel, shape4 } from './kernel-io.js';
 
 /**
  * Conv2DBackpropInput for the wasm backend. tfjs ships one, but it is a plain loop about ten
@@ -170,10 +170,7 @@ export function conv2dBackpropInputSimd(simd: SimdKernels, backend: KernelBacken
   const [n, h, w, cin] = a.inputShape;
   const [kh, kw, , cout] = fs;
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
-  const ds = shape4(dy, `${Conv2DBackpropInput} dy`);
-  if (ds[0] !== n || ds[1] !== oh || ds[2] !== ow || ds[3] !== cout) {
-    throw new Error(`${Conv2DBackpropInput}: dy is [${ds.join(', ')}], expected [${[n, oh, ow, cout].join(', ')}] for an input of [${a.inputShape.join(', ')}]`);
-  }
+  expectConvDy(dy, [n, oh, ow, cout], Conv2DBackpropInput, `for an input of [${a.inputShape.join(', ')}]`);
   if (cin % 4 !== 0 || fs[2] !== cin || n * h * w * cin === 0) return null;
   const phases = inputGradPhases(h, w, kh, kw, sh, sw, info.padInfo.top, info.padInfo.left).filter((p) => p.hp > 0 && p.wp > 0);
   const work = phases.filter((p) => p.jh > 0 && p.jw > 0);

@@ -204,6 +204,19 @@ export function shape4(t: TensorInfo | number[], what: string): [number, number,
   return [a, b, c, d];
 }
 
+/** Throws `<kernel>: <name> [..] must match <refName> [..]` unless `t` has `ref`'s shape. */
+export function expectShapeOf(t: TensorInfo, ref: TensorInfo, kernelName: string, name: string, refName: string): void {
+  if (t.shape.length !== ref.shape.length || t.shape.some((d, i) => d !== ref.shape[i])) {
+    throw new Error(`${kernelName}: ${name} [${t.shape.join(', ')}] must match ${refName} [${ref.shape.join(', ')}]`);
+  }
+}
+
+/** A convolution gradient's dy, checked against the [N, OH, OW, Cout] its forward pass produces (`context` ends the message: "for x [..]"). */
+export function expectConvDy(dy: TensorInfo, expected: readonly number[], kernelName: string, context: string): void {
+  const ds = shape4(dy, `${kernelName} dy`);
+  if (ds.some((d, i) => d !== expected[i])) throw new Error(`${kernelName}: dy is [${ds.join(', ')}], expected [${expected.join(', ')}] ${context}`);
+}
+
 /** The named input, or a clear error. */
 export function input(inputs: NamedTensorInfoMap, name: string, kernelName: string): TensorInfo {
   const t = inputs[name];
