@@ -1,7 +1,6 @@
 import { backend_util, Concat, SplitV, util } from '@tensorflow/tfjs';
 import type { ConcatAttrs, KernelFunc, SplitVAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { PARALLEL_MIN, simdFor } from '../wasm-simd/index.js';
-import type { SimdKernels } from '../wasm-simd/index.js';
+import { copyRowsOverThreads, simdFor } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernelOutputs } from './kernel-io.js';
 
 /**
@@ -25,20 +24,6 @@ function around(shape: readonly number[], axis: number): [number, number] {
   return [outer, inner];
 }
 
-/** Copies `cols` columns of `rows` rows from src (row stride sS) to dst (row stride dS), rows split over threads. */
-function copy(simd: SimdKernels, src: number, dst: number, rows: number, cols: number, sS: number, dS: number): void {
-  if (rows === 0 || cols === 0) return;
-  const parts = rows * cols >= PARALLEL_MIN ? Math.min(simd.threads, rows) : 1;
-  simd.parallel(
-    'copyRows',
-    Array.from({ length: parts }, (_, t) => {
-      const r0 = Math.floor((rows * t) / parts);
-      const r1 = Math.floor((rows * (t + 1)) / parts);
-      return [src + 4 * r0 * sS, dst + 4 * r0 * dS, r1 - r0, cols, sS, dS];
-    }),
-  );
-}
-
 const fourBytes = (t: TensorInfo) => t.dtype === 'float32' || t.dtype === 'int32';
 
 const concat: KernelFunc = (args) => {
@@ -56,7 +41,7 @@ const concat: KernelFunc = (args) => {
     let at = 0;
     for (const x of xs) {
       const cols = (x.shape[axis] ?? 0) * inner;
-      if (cols > 0 && outer > 0) copy(simd, read(x).byteOffset, (o as Float32Array).byteOffset + 4 * at, outer, cols, cols, outCols);
+      if (cols > 0 && outer > 0) copyRowsOverThreads(simd, read(x).byteOffset, (o as Float32Array).byteOffset + 4 * at, outer, cols, cols, outCols);
       at += cols;
     }
   });
@@ -81,7 +66,7 @@ const splitV: KernelFunc = (args) => {
       let at = 0;
       sizes.forEach((s, i) => {
         const cols = s * inner;
-        if (cols > 0 && outer > 0) copy(simd, src + 4 * at, (views[i] as Float32Array).byteOffset, outer, cols, inCols, cols);
+        if (cols > 0 && outer > 0) copyRowsOverThreads(simd, src + 4 * at, (views[i] as Float32Array).byteOffset, outer, cols, inCols, cols);
         at += cols;
       });
     },

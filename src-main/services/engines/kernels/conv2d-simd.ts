@@ -1,6 +1,6 @@
 import { backend_util, FusedConv2D } from '@tensorflow/tfjs';
 import type { Conv2D, Conv2DAttrs, FusedConv2DAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
+import { copyRowsOverThreads, simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { disposeIntermediate, input, runWasmHeapKernel, shape4 } from './kernel-io.js';
 import type { NumericArray } from './kernel-io.js';
@@ -115,14 +115,7 @@ export function conv2dSimd(kernelName: typeof Conv2D | typeof FusedConv2D, args:
   const wide = runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout4], 'float32', run);
   if (wide === null) return null;
   try {
-    return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', (out, read) => {
-      const rows = n * oh * ow;
-      const src = read(wide).byteOffset;
-      simd.parallel(
-        'copyRows',
-        threadRanges(rows, 1, threadsFor(simd, rows * cout)).map(([r0, r1]) => [src + 4 * r0 * cout4, out.byteOffset + 4 * r0 * cout, r1 - r0, cout, cout4, cout]),
-      );
-    });
+    return runWasmHeapKernel(kernelName, args.backend, [n, oh, ow, cout], 'float32', (out, read) => copyRowsOverThreads(simd, read(wide).byteOffset, out.byteOffset, n * oh * ow, cout, cout4, cout));
   } finally {
     disposeIntermediate(args.backend, wide);
   }

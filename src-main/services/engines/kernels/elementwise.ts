@@ -1,7 +1,7 @@
 import { Add, Multiply, Relu, Square, Sub } from '@tensorflow/tfjs';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BinaryForm, BinaryOp, UnaryOp } from '../wasm-simd/elementwise.js';
-import { PARALLEL_MIN, simdFor, threadRanges } from '../wasm-simd/index.js';
+import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
 import type { SimdKernels } from '../wasm-simd/index.js';
 import { callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
@@ -26,20 +26,20 @@ export function broadcastForm(big: readonly number[], small: readonly number[]):
   return null;
 }
 
-const cuts = (total: number, unit: number, threads: number, elements = total) => threadRanges(total, unit, elements >= PARALLEL_MIN ? threads : 1);
+const cuts = (simd: SimdKernels, total: number, unit: number, elements = total) => threadRanges(total, unit, threadsFor(simd, elements));
 
 function runBinary(simd: SimdKernels, op: BinaryOp, form: BinaryForm, a: number, b: number, out: number, n: number, c: number): void {
   if (form === 'row') {
     const rows = n / c;
     simd.parallel(
       `ew_${op}_row`,
-      cuts(rows, 1, simd.threads, n).map(([r0, r1]) => [a + 4 * r0 * c, b, out + 4 * r0 * c, r1 - r0, c]),
+      cuts(simd, rows, 1, n).map(([r0, r1]) => [a + 4 * r0 * c, b, out + 4 * r0 * c, r1 - r0, c]),
     );
     return;
   }
   simd.parallel(
     `ew_${op}_${form}`,
-    cuts(n, 4, simd.threads).map(([i0, i1]) => [a + 4 * i0, form === 'same' ? b + 4 * i0 : b, out + 4 * i0, i1 - i0]),
+    cuts(simd, n, 4).map(([i0, i1]) => [a + 4 * i0, form === 'same' ? b + 4 * i0 : b, out + 4 * i0, i1 - i0]),
   );
 }
 
@@ -80,7 +80,7 @@ function unaryKernel(kernelName: string, op: UnaryOp): KernelFunc {
       const xp = read(x).byteOffset;
       simd.parallel(
         `un_${op}`,
-        cuts(n, 4, simd.threads).map(([i0, i1]) => [xp + 4 * i0, ov.byteOffset + 4 * i0, i1 - i0]),
+        cuts(simd, n, 4).map(([i0, i1]) => [xp + 4 * i0, ov.byteOffset + 4 * i0, i1 - i0]),
       );
     });
     return out ?? callOriginal(kernelName, 'wasm', args);

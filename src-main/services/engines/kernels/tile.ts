@@ -1,6 +1,6 @@
 import { Tile } from '@tensorflow/tfjs';
 import type { TileAttrs } from '@tensorflow/tfjs';
-import { simdFor, threadRanges, threadsFor } from '../wasm-simd/index.js';
+import { copyRowsOverThreads, simdFor } from '../wasm-simd/index.js';
 import { bits32, callOriginal, input, replaceKernel, runWasmHeapKernel } from './kernel-io.js';
 
 /**
@@ -82,12 +82,7 @@ export function registerTile(backendName: 'wasm'): void {
           tileInto(bits32(read(x)), bits32(o), x.shape, reps);
           return;
         }
-        const rows = o.length / c;
-        const sp = read(x).byteOffset;
-        simd.parallel(
-          'copyRows',
-          threadRanges(rows, 1, threadsFor(simd, o.length)).map(([r0, r1]) => [sp, o.byteOffset + 4 * r0 * c, r1 - r0, c, 0, c]),
-        );
+        copyRowsOverThreads(simd, read(x).byteOffset, o.byteOffset, o.length / c, c, 0, c);
       });
       return out ?? callOriginal(Tile, backendName, args);
     },

@@ -47,6 +47,18 @@ export function threadsFor(simd: { readonly threads: number }, elements: number)
 }
 
 /**
+ * Copies `cols` 4-byte columns of `rows` rows from src (row stride sS elements; 0 repeats one row)
+ * to dst (row stride dS), rows split over the threads from PARALLEL_MIN elements up.
+ */
+export function copyRowsOverThreads(simd: Pick<SimdKernels, 'threads' | 'parallel'>, src: number, dst: number, rows: number, cols: number, sS: number, dS: number): void {
+  if (rows === 0 || cols === 0) return;
+  simd.parallel(
+    'copyRows',
+    threadRanges(rows, 1, threadsFor(simd, rows * cols)).map(([r0, r1]) => [src + 4 * r0 * sS, dst + 4 * r0 * dS, r1 - r0, cols, sS, dS]),
+  );
+}
+
+/**
  * out[k] = scale · Σ_t partial_t[k] for k < n, the partials being n floats at each of `addresses`
  * (the per-thread sums a reduction split over the threads leaves in scratch memory).
  */
