@@ -18,8 +18,9 @@ export interface SimdKernels extends SimdKernelExports {
   /** Threads `parallel` spreads shares over (the backend's own count when its memory is shared, else 1). */
   readonly threads: number;
   /**
-   * Calls export `name` once per share of arguments, share t on thread t (the calling thread
-   * first), and returns when all are done; with one thread the shares run one after another.
+   * Calls export `name` once per share of arguments, each on whichever thread claims it (pool.ts;
+   * there may be more shares than threads), and returns when all are done; with one thread the
+   * shares run one after another.
    */
   parallel(name: keyof SimdKernelExports & string, shares: readonly (readonly number[])[]): void;
 }
