@@ -11,4 +11,6 @@ test("npm start without Electron's binary serves the UI at the printed URL and s
   } finally {
     child.kill('SIGTERM');
   }
+  // Stopping `npm start` stops the app it started: no server is left behind.
+  await expect.poll(() => fetch(app.url).then(() => 'serving', () => 'stopped'), { timeout: 10_000 }).toBe('stopped');
 });
