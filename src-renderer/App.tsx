@@ -3,7 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { MenuCommand } from '../src-shared/api/index.js';
 import { emptyDocument } from '../src-shared/graph/document.js';
 import { Canvas } from './canvas/Canvas.js';
-import { FIT, useShowNetwork } from './canvas/show.js';
+import { fitOptions, useShowNetwork } from './canvas/show.js';
 import { CostSummary } from './canvas/CostSummary.js';
 import { EditorProvider, useEditor } from './editor/context.js';
 import { DOCUMENT_EXTENSION, fileNameFor, parseDocumentText, serializeDocument } from './editor/file-io.js';
@@ -185,7 +185,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           const ids = [...s.selection.nodes];
           if (s.selection.group !== null) ids.push(`frame:${s.selection.group}`, `block:${s.selection.group}`);
           const present = ids.filter((id) => flow.getNode(id) !== undefined).map((id) => ({ id }));
-          void flow.fitView(present.length > 0 ? { ...FIT, nodes: present } : FIT);
+          void flow.fitView(fitOptions(present));
           return;
         }
         case 'layout':
@@ -254,6 +254,16 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           return true;
         case 'fit':
           run('fit-view');
+          return true;
+        case 'expand-all':
+          void s.collapseTo(Infinity);
+          return true;
+        case 'collapse-all':
+          void s.collapseTo(0);
+          return true;
+        default:
+          // Collapse to depth N (digit keys).
+          void s.collapseTo(Number(a.slice('depth-'.length)));
           return true;
       }
     };

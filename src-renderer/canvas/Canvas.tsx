@@ -15,9 +15,10 @@ import type { FlowNode, ShapeFlowEdge } from '../editor/view-model.js';
 import { edgeTypes, nodeTypes } from './flow-types.js';
 import { MergePrompt } from './MergePrompt.js';
 import { Overview } from './Overview.js';
-import { useShowNetwork } from './show.js';
+import { minZoomFor, useShowNetwork } from './show.js';
 import { zoomedOutSelector } from './lod.js';
 import { GradientOverlay } from '../runs/overlay/GradientOverlay.js';
+import { HierarchyBar } from './HierarchyBar.js';
 
 /** The MIME type a palette item carries while it is dragged onto the canvas. */
 export const LAYER_MIME = 'application/x-skipwire-layer';
@@ -56,6 +57,23 @@ export function Canvas() {
   // Zoomed out, nearly everything is on screen: culling would cost more than it saves.
   const zoomedOut = useStore(zoomedOutSelector);
   const large = view.nodes.length > VISIBLE_ONLY_ABOVE && !zoomedOut;
+  // Zoom out as far as the network needs: the limit follows its extent and the canvas's size.
+  const paneW = useStore((s) => s.width);
+  const paneH = useStore((s) => s.height);
+  const bounds = useMemo(() => {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const n of view.nodes) {
+      x0 = Math.min(x0, n.position.x);
+      y0 = Math.min(y0, n.position.y);
+      x1 = Math.max(x1, n.position.x + (n.width ?? NODE_W));
+      y1 = Math.max(y1, n.position.y + (n.height ?? NODE_H));
+    }
+    return x0 === Infinity ? { x: 0, y: 0, width: 0, height: 0 } : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  }, [view.nodes]);
+  const minZoom = minZoomFor(bounds, paneW, paneH);
 
   const showNetwork = useShowNetwork(store);
   // A loaded document is shown whole when it fits at a readable zoom, else from its input.
@@ -245,7 +263,7 @@ export function Canvas() {
         selectionKeyCode="Shift"
         elevateNodesOnSelect={false}
         onlyRenderVisibleElements={large}
-        minZoom={0.05}
+        minZoom={minZoom}
         maxZoom={2.5}
         connectionRadius={28}
         proOptions={{ hideAttribution: false }}
@@ -258,6 +276,9 @@ export function Canvas() {
         </Panel>
         <Panel position="top-left">
           <GradientOverlay />
+        </Panel>
+        <Panel position="top-right">
+          <HierarchyBar />
         </Panel>
       </ReactFlow>
       {empty && (

@@ -10,6 +10,7 @@ import { formatShape } from '../editor/format.js';
 import type { LayerFlowNode } from '../editor/view-model.js';
 import { HealthBadges, gradTintProps } from '../runs/overlay/NodeOverlay.js';
 import { useNodeTint } from '../runs/overlay/overlay-state.js';
+import { useDirection } from './direction.js';
 
 /**
  * One layer on the canvas: kind, name, key params (`3×3, 64, /2`), output shape, params — and
@@ -20,6 +21,7 @@ function LayerNodeView({ id, selected }: NodeProps<LayerFlowNode>) {
   const node = useEditor((s) => getId(s.doc.nodes, id));
   const info = useEditor((s) => s.analysis.nodes.get(id));
   const tint = useNodeTint(id);
+  const dir = useDirection();
   if (node === undefined) return null;
   const def = getLayer(node.kind);
   const category = (def?.category ?? 'Utility').toLowerCase();
@@ -49,7 +51,7 @@ function LayerNodeView({ id, selected }: NodeProps<LayerFlowNode>) {
       style={grad.style}
       data-grad={grad.data}
     >
-      {takesInput && <Handle type="target" position={Position.Left} id="in" className="handle-in" />}
+      {takesInput && <Handle type="target" position={dir === 'TB' ? Position.Top : Position.Left} id="in" className="handle-in" />}
       <div className="ln-head">
         <span className="ln-kind">{def?.label ?? node.kind}</span>
         <span className="ln-name">{name}</span>
@@ -76,7 +78,7 @@ function LayerNodeView({ id, selected }: NodeProps<LayerFlowNode>) {
           {selected && cost !== null ? `${formatCount(cost.flops)} FLOPs · ${formatCount(cost.activations)} act.` : '\u00a0'}
         </div>
       </div>
-      <Handle type="source" position={Position.Right} id="out" className="handle-out" />
+      <Handle type="source" position={dir === 'TB' ? Position.Bottom : Position.Right} id="out" className="handle-out" />
     </div>
   );
 }

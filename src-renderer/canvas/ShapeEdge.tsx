@@ -26,8 +26,10 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
   let labelX: number;
   let labelY: number;
   if (data !== undefined && data.lane !== null) {
-    const lane = Math.min(data.lane, sourceY - 30, targetY - 30);
-    ({ path, labelX, labelY } = skipPath(sourceX, sourceY, targetX, targetY, lane));
+    const dir = data.dir;
+    // A skip's lane stays clear of both ends (across the flow); a wrapping edge's lane is between rows.
+    const lane = data.wrap ? data.lane : dir === 'TB' ? Math.min(data.lane, sourceX - 30, targetX - 30) : Math.min(data.lane, sourceY - 30, targetY - 30);
+    ({ path, labelX, labelY } = skipPath(sourceX, sourceY, targetX, targetY, lane, 8, dir));
   } else {
     [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   }

@@ -6,6 +6,11 @@
 
 export const NODE_W = 172;
 export const NODE_H = 64;
+/** A collapsed block: bigger than a layer, it carries its name, shapes in → out, units, params and FLOPs. */
+export const BLOCK_W = 212;
+export const BLOCK_H = 84;
+/** Horizontal gap between layers drawn top to bottom: room for a shape label between them. */
+export const LAYER_GAP_TB = 58;
 /** Horizontal gap between layers: room for a shape label on the edge between them. */
 export const LAYER_GAP = 92;
 export const NODE_GAP = 40;
@@ -16,6 +21,13 @@ export const LANE_BASE = 26;
 export const LANE_STEP = 24;
 /** How far a skip runs horizontally out of its source / into its target before it turns. */
 export const SKIP_STUB = 6;
+/** Room kept above (left of, top to bottom) a block's items for the lanes of skips around them. */
+export const LANE_ROOM = 56;
+/** Gap between the rows (columns) of a wrapped chain and between the levels of a U. */
+export const WRAP_GAP = 70;
+
+/** The flow direction of a network's layout: left to right, or top to bottom. */
+export type Direction = 'LR' | 'TB';
 
 export interface Point {
   readonly x: number;
@@ -57,19 +69,28 @@ export interface SkipGeometry {
   readonly labelY: number;
 }
 
-/** The path of a skip edge from (sx, sy) to (tx, ty) along a lane at height `laneY`. */
-export function skipPath(sx: number, sy: number, tx: number, ty: number, laneY: number, radius = 8): SkipGeometry {
-  const x1 = sx + SKIP_STUB;
-  const x2 = tx - SKIP_STUB;
-  const points: Point[] = [
-    { x: sx, y: sy },
-    { x: x1, y: sy },
-    { x: x1, y: laneY },
-    { x: x2, y: laneY },
-    { x: x2, y: ty },
-    { x: tx, y: ty },
+/**
+ * The path of a skip edge from (sx, sy) to (tx, ty) along a lane at height `laneY` (left to
+ * right); top to bottom (`dir` 'TB') the same turned a quarter: out of the source downwards, along
+ * a lane at x = `lane`, into the target from above. Also the path of a main edge that wraps from
+ * the end of one row back to the start of the next (its lane runs between the rows).
+ */
+export function skipPath(sx: number, sy: number, tx: number, ty: number, lane: number, radius = 8, dir: Direction = 'LR'): SkipGeometry {
+  // In flow coordinates: u along the flow, v across it.
+  const [su, sv, tu, tv] = dir === 'TB' ? [sy, sx, ty, tx] : [sx, sy, tx, ty];
+  const u1 = su + SKIP_STUB;
+  const u2 = tu - SKIP_STUB;
+  const uv: Point[] = [
+    { x: su, y: sv },
+    { x: u1, y: sv },
+    { x: u1, y: lane },
+    { x: u2, y: lane },
+    { x: u2, y: tv },
+    { x: tu, y: tv },
   ];
-  return { path: roundedPath(points, radius), labelX: (x1 + x2) / 2, labelY: laneY };
+  const points = dir === 'TB' ? uv.map((p) => ({ x: p.y, y: p.x })) : uv;
+  const mid = (u1 + u2) / 2;
+  return dir === 'TB' ? { path: roundedPath(points, radius), labelX: lane, labelY: mid } : { path: roundedPath(points, radius), labelX: mid, labelY: lane };
 }
 
 /** The lane of a skip: above the highest top among the nodes it passes over, stepped by its level. */

@@ -11,7 +11,6 @@ import { fileNameFor, parseDocumentText, serializeDocument } from './file-io.js'
 import { previewFix } from './fix-preview.js';
 import { formatShape } from './format.js';
 import { laneY, rectsOverlap, roundedPath, skipPath } from './geometry.js';
-import { spreadColumns, straightenRows } from './layout.js';
 import { paramFields, readFieldInput } from './param-fields.js';
 import { isTypingTarget, shortcutFor } from './shortcuts.js';
 
@@ -124,20 +123,6 @@ describe('geometry and layout', () => {
     expect(rectsOverlap({ x: 0, y: 0, width: 10, height: 10 }, { x: 10, y: 0, width: 10, height: 10 })).toBe(false);
   });
 
-  it('evens out columns and straightens small steps in the main row', () => {
-    const spread = spreadColumns({ a: { x: 0, y: 0 }, b: { x: 190, y: 3 }, c: { x: 192, y: 90 }, d: { x: 600, y: 0 } }, 300, 172);
-    expect(spread).toEqual({ a: { x: 0, y: 0 }, b: { x: 300, y: 3 }, c: { x: 300, y: 90 }, d: { x: 600, y: 0 } });
-    const doc = buildGraph({ height: 8, width: 8, channels: 3 }, (b) => {
-      b.add('Input', {}, { id: 'a' });
-      b.add('ReLU', {}, { id: 'b' });
-      b.connect('a', 'b');
-      b.add('ReLU', {}, { id: 'c' });
-      b.connect('b', 'c');
-    });
-    const s = straightenRows(doc, { a: { x: 0, y: 0 }, b: { x: 300, y: 12 }, c: { x: 600, y: 200 } }, ['a', 'b', 'c'], { width: 172, height: 64 });
-    expect(s).toEqual({ a: { x: 0, y: 0 }, b: { x: 300, y: 0 }, c: { x: 600, y: 200 } });
-  });
-
   it('formats shapes as the canvas prints them', () => {
     expect(formatShape([32, 32, 64])).toBe('32×32×64');
     expect(formatShape([10])).toBe('10');
@@ -169,6 +154,12 @@ describe('palette search and keyboard shortcuts', () => {
     expect(shortcutFor(key('Backspace'))).toBe('delete');
     expect(shortcutFor(key('/'))).toBe('search');
     expect(shortcutFor(key('z'))).toBeNull();
+    expect(shortcutFor(key(']'))).toBe('expand-all');
+    expect(shortcutFor(key('['))).toBe('collapse-all');
+    expect(shortcutFor(key('2'))).toBe('depth-2');
+    expect(shortcutFor(key('0'))).toBe('depth-0');
+    expect(shortcutFor(key('1', { shift: true }))).toBe('fit');
+    expect(shortcutFor(key('2', { ctrl: true }))).toBeNull();
     expect(shortcutFor(key('z', { ctrl: true, alt: true }))).toBeNull();
     expect(isTypingTarget(null)).toBe(false);
   });

@@ -17,7 +17,11 @@ export type ShortcutAction =
   | 'escape'
   | 'search'
   | 'layout'
-  | 'fit';
+  | 'fit'
+  | 'expand-all'
+  | 'collapse-all'
+  /** Collapse to depth N (the digit keys; 0 collapses everything). */
+  | `depth-${number}`;
 
 export interface KeyLike {
   readonly key: string;
@@ -66,9 +70,13 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
     case '!':
       return 'fit';
     case '1':
-      return e.shiftKey ? 'fit' : null;
+      return e.shiftKey ? 'fit' : 'depth-1';
+    case ']':
+      return 'expand-all';
+    case '[':
+      return 'collapse-all';
     default:
-      return null;
+      return /^[0-9]$/.test(key) && !e.shiftKey ? `depth-${Number(key)}` : null;
   }
 }
 

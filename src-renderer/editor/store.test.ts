@@ -6,7 +6,9 @@ import type { GraphDocument, NodeId, Position } from '../../src-shared/graph/doc
 import { fixesFor } from '../../src-shared/graph/fixes.js';
 import { diagnosticsOf, inferShapes } from '../../src-shared/graph/infer.js';
 import { cifarResNet } from '../../src-shared/graph/sample-graphs.js';
-import { createEditorStore, expandNeedsLayout } from './store.js';
+import { createEditorStore } from './store.js';
+import { generateTemplate } from '../../src-shared/templates/registry.js';
+import { NODE_H, NODE_W, rectsOverlap } from './geometry.js';
 import type { ChangeSource, EditorStore } from './store.js';
 
 function clock(): { now: () => number; tick: (ms: number) => void } {
@@ -193,10 +195,11 @@ describe('editor store', () => {
       if (n !== undefined) n.position = { x: 500, y: 500 };
     }
     store.getState().load(stacked);
-    expect(expandNeedsLayout({ ...stacked, groups: { [g]: { id: g, label: 'Stem', collapsed: false, repeat: 3 } } }, g)).toBe(true);
     await store.getState().setCollapsed(g, false);
     expect(store.getState().doc.groups[g]?.collapsed).toBe(false);
-    expect(expandNeedsLayout(store.getState().doc, g)).toBe(false);
+    const nodes = Object.values(store.getState().doc.nodes);
+    const box = (p: Position) => ({ x: p.x, y: p.y, width: NODE_W, height: NODE_H });
+    for (const a of nodes) for (const b of nodes) if (a !== b) expect(rectsOverlap(box(a.position), box(b.position)), `${a.id} on ${b.id}`).toBe(false);
     expect(store.getState().history.past).toHaveLength(1);
     store.getState().ungroup(g);
     expect(store.getState().doc.groups[g]).toBeUndefined();
@@ -225,5 +228,47 @@ describe('editor store', () => {
     store.getState().setBatchSize(0);
     store.getState().setOptimizer('adam');
     expect(store.getState()).toMatchObject({ batchSize: 64, optimizer: 'adam' });
+  });
+
+  it('opens a network to a depth, expands all, collapses all, each one undo step laid out again', async () => {
+    const store = createEditorStore();
+    const r = generateTemplate('resnet', { depth: 20 });
+    if (!r.ok) throw new Error('template');
+    await store.getState().loadLaidOut(r.doc);
+    // A template opens with its blocks collapsed: the stages are what one reads first.
+    expect(store.getState().doc.groups.stage1?.collapsed).toBe(true);
+    const collapsedAt = structuredClone(store.getState().doc);
+    await store.getState().collapseTo(Infinity);
+    const s = store.getState();
+    expect(Object.values(s.doc.groups).every((g) => !g.collapsed)).toBe(true);
+    expect(s.history.past.at(-1)?.label).toBe('Expand all');
+    // Expanded, no two layers overlap and the chain no longer runs in one line.
+    const pos = Object.values(s.doc.nodes).map((n) => n.position);
+    const ys = new Set(pos.map((p) => p.y));
+    expect(ys.size).toBeGreaterThan(3);
+    await store.getState().collapseTo(1);
+    expect(store.getState().doc.groups.stage2?.collapsed).toBe(false);
+    expect(store.getState().doc.groups.s2b1?.collapsed).toBe(true);
+    await store.getState().collapseTo(0);
+    expect(store.getState().history.past.at(-1)?.label).toBe('Collapse all');
+    store.getState().undo();
+    store.getState().undo();
+    store.getState().undo();
+    expect(store.getState().doc).toEqual(collapsedAt);
+  });
+
+  it('switches the layout direction, kept in the document, undoably', async () => {
+    const store = createEditorStore();
+    const r = generateTemplate('resnet', { depth: 20 });
+    if (!r.ok) throw new Error('template');
+    await store.getState().loadLaidOut(r.doc);
+    const x = (id: string) => store.getState().doc.nodes[id]?.position ?? { x: NaN, y: NaN };
+    expect(x('stem_conv1').x).toBeGreaterThan(x('input').x);
+    await store.getState().setDirection('TB');
+    expect(store.getState().doc.meta.view).toEqual({ direction: 'TB' });
+    expect(x('stem_conv1').y).toBeGreaterThan(x('input').y);
+    expect(x('stem_conv1').x).toBe(x('input').x);
+    store.getState().undo();
+    expect(store.getState().doc.meta.view).toBeUndefined();
   });
 });

@@ -35,10 +35,9 @@ import type { Fragment, MetaPatch, OpResult, Step } from '../../src-shared/graph
 import { getId } from '../../src-shared/graph/records.js';
 import { checkConnection, joinWithMerge } from '../../src-shared/graph/wiring.js';
 import type { MergeKind, MergePlace } from '../../src-shared/graph/wiring.js';
-import { LAYER_GAP, NODE_GAP, NODE_H, NODE_W, rectsOverlap } from './geometry.js';
-import type { Rect } from './geometry.js';
-import { spreadColumns, straightenRows } from './layout.js';
-import { buildIndex, topoOrder } from '../../src-shared/graph/topo.js';
+import { BLOCK_H, BLOCK_W, FRAME_PAD, LANE_ROOM, LAYER_GAP, LAYER_GAP_TB, NODE_GAP, NODE_H, NODE_W, WRAP_GAP, rectsOverlap } from './geometry.js';
+import type { Direction, Rect } from './geometry.js';
+import { collapseToDepth } from '../../src-shared/graph/hierarchy.js';
 
 /**
  * The editor's state (zustand, vanilla so it is usable and testable without React): the document,
@@ -136,7 +135,12 @@ export interface EditorActions {
   duplicate(): void;
   groupSelection(label?: string): GroupId | null;
   ungroup(groupId: GroupId): void;
+  /** Collapses or expands one block and lays the network out again around it (one undo step). */
   setCollapsed(groupId: GroupId, collapsed: boolean): Promise<void>;
+  /** Opens the network to `depth` levels of blocks (0 collapses all, Infinity expands all), laid out again, as one undo step. */
+  collapseTo(depth: number): Promise<void>;
+  /** Lays the network out left to right or top to bottom (kept in the document), as one undo step. */
+  setDirection(direction: Direction): Promise<void>;
   setRepeat(groupId: GroupId, repeat: number): void;
   renameGroup(groupId: GroupId, label: string): void;
   updateParams(nodeId: NodeId, patch: Readonly<Record<string, unknown>>): void;
@@ -164,11 +168,29 @@ export interface EditorOptions {
 const COALESCE_MS = 1500;
 const STEP_X = NODE_W + LAYER_GAP;
 
+/** Width ÷ height a long network aims at when its chain wraps (a landscape window). */
+export const LAYOUT_ASPECT = 1.6;
+
+/** The canvas's layout (src-shared/graph/layout.ts, elkjs inside) with the canvas's sizes, in the document's direction. */
 async function elkLayout(doc: GraphDocument): Promise<Readonly<Record<NodeId, Position>>> {
   const { layoutDocument } = await import('../../src-shared/graph/layout.js');
-  const r = await layoutDocument(doc, { nodeWidth: NODE_W, nodeHeight: NODE_H, layerGap: LAYER_GAP, nodeGap: NODE_GAP });
-  const columns = spreadColumns(r.positions, NODE_W + LAYER_GAP, NODE_W);
-  return straightenRows(doc, columns, topoOrder(buildIndex(doc)).order, { width: NODE_W, height: NODE_H + 8 }, NODE_H / 2 + 8);
+  const direction = doc.meta.view?.direction ?? 'LR';
+  const r = await layoutDocument(doc, {
+    nodeWidth: NODE_W,
+    nodeHeight: NODE_H,
+    blockWidth: BLOCK_W,
+    blockHeight: BLOCK_H,
+    layerGap: direction === 'TB' ? LAYER_GAP_TB : LAYER_GAP,
+    nodeGap: NODE_GAP,
+    direction,
+    aspect: LAYOUT_ASPECT,
+    framePad: FRAME_PAD,
+    laneRoom: LANE_ROOM,
+    wrapGap: WRAP_GAP,
+    // Wrap once a chain is wider than a window shows at a readable zoom (about 6 layers).
+    minWrap: 1600,
+  });
+  return r.positions;
 }
 
 function pruneSelection(sel: Selection, doc: GraphDocument): Selection {
@@ -276,6 +298,34 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
       const ids = new Set(selection.nodes);
       if (selection.group !== null) for (const id of membersOf(doc, selection.group)) ids.add(id);
       return [...ids];
+    };
+
+    /**
+     * Runs an edit that changes what is visible (collapse, expand, direction) and lays the result
+     * out again, as ONE undo step; the canvas says it is busy meanwhile. If the document changed
+     * while the layout ran, the edit is applied without moving anything.
+     */
+    const relaidEdit = async (step: Step, label: string, select: Partial<Selection>): Promise<void> => {
+      const before = get().doc;
+      const r = step(before);
+      if (!r.ok) {
+        say('error', r.error.message);
+        return;
+      }
+      if (r.doc === before) return;
+      set({ layoutBusy: true });
+      try {
+        let positions: Readonly<Record<NodeId, Position>> = {};
+        try {
+          positions = await layout(r.doc);
+        } catch (e) {
+          say('warning', `Auto-layout failed, kept the positions: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const stale = get().doc !== before;
+        edit((d) => sequence(d, [step, (x) => moveNodes(x, { positions: stale ? {} : onlyKnown(x, positions) })]), { label, select });
+      } finally {
+        set({ layoutBusy: false });
+      }
     };
 
     return {
@@ -561,29 +611,25 @@ export function createEditorStore(options: EditorOptions = {}): EditorStore {
       },
 
       async setCollapsed(groupId, collapsed) {
-        const before = get().doc;
-        const r = setCollapsedOp(before, { groupId, collapsed });
+        const r = setCollapsedOp(get().doc, { groupId, collapsed });
         if (!r.ok) {
           say('error', r.error.message);
           return;
         }
-        // Expanding a block whose members were stacked by a layout made while it was collapsed
-        // (or that would cover its neighbours): lay the graph out again, in the same undo step.
-        if (!collapsed && expandNeedsLayout(r.doc, groupId)) {
-          set({ layoutBusy: true });
-          try {
-            const positions = await layout(r.doc);
-            if (get().doc !== before) return;
-            edit((d) => sequence(d, [(x) => setCollapsedOp(x, { groupId, collapsed }), (x) => moveNodes(x, { positions: onlyKnown(x, positions) })]), {
-              label: 'Expand',
-              select: { group: groupId },
-            });
-          } finally {
-            set({ layoutBusy: false });
-          }
+        await relaidEdit((d) => setCollapsedOp(d, { groupId, collapsed }), collapsed ? 'Collapse' : 'Expand', { group: groupId });
+      },
+
+      async collapseTo(depth) {
+        const label = depth === Infinity ? 'Expand all' : depth === 0 ? 'Collapse all' : `Collapse to depth ${depth}`;
+        if (Object.keys(get().doc.groups).length === 0) {
+          say('info', 'This network has no blocks: select layers and Group them (Ctrl/Cmd+G) to make one.');
           return;
         }
-        commit(r, { label: collapsed ? 'Collapse' : 'Expand', select: { group: groupId } });
+        await relaidEdit((d) => collapseToDepth(d, depth), label, {});
+      },
+
+      async setDirection(direction) {
+        await relaidEdit((d) => setMetaOp(d, { view: { direction } }), direction === 'TB' ? 'Lay out top to bottom' : 'Lay out left to right', {});
       },
 
       setRepeat(groupId, repeat) {
@@ -663,24 +709,4 @@ function onlyKnown(doc: GraphDocument, positions: Readonly<Record<NodeId, Positi
     if (n !== undefined && (n.position.x !== p.x || n.position.y !== p.y)) out[id] = p;
   }
   return out;
-}
-
-/** True when the expanded block's members overlap one another or any other node. */
-export function expandNeedsLayout(doc: GraphDocument, groupId: GroupId): boolean {
-  const members = new Set(membersOf(doc, groupId));
-  const rect = (p: Position): Rect => ({ x: p.x, y: p.y, width: NODE_W, height: NODE_H });
-  const inside = [...members].map((id) => getId(doc.nodes, id)).filter((n) => n !== undefined);
-  for (let i = 0; i < inside.length; i++) {
-    for (let j = i + 1; j < inside.length; j++) {
-      const a = inside[i];
-      const b = inside[j];
-      if (a !== undefined && b !== undefined && rectsOverlap(rect(a.position), rect(b.position))) return true;
-    }
-  }
-  for (const n of Object.values(doc.nodes)) {
-    if (members.has(n.id)) continue;
-    const r = rect(n.position);
-    if (inside.some((m) => m !== undefined && rectsOverlap(r, rect(m.position)))) return true;
-  }
-  return false;
 }

@@ -5,8 +5,8 @@ import type { ShapeAnalysis } from '../../src-shared/graph/infer.js';
 import { getId } from '../../src-shared/graph/records.js';
 import { classifyEdges, edgeClass } from '../../src-shared/graph/skips.js';
 import type { EdgeRole } from '../../src-shared/graph/skips.js';
-import { FRAME_PAD, NODE_H, NODE_W, laneY } from './geometry.js';
-import type { Rect } from './geometry.js';
+import { BLOCK_H, BLOCK_W, FRAME_PAD, NODE_H, NODE_W, WRAP_GAP, laneY } from './geometry.js';
+import type { Direction, Rect } from './geometry.js';
 import type { Selection } from './store.js';
 
 /**
@@ -34,8 +34,11 @@ export interface ShapeEdgeData extends Record<string, unknown> {
   readonly edgeId: EdgeId;
   readonly role: EdgeRole;
   readonly level: number;
-  /** Flow y of a skip's lane; null for main-path edges. */
+  /** Flow y (x top to bottom) of a skip's lane, or of the lane a wrapping main edge runs along between rows; null for other main-path edges. */
   readonly lane: number | null;
+  /** A main-path edge from the end of one row (column) back to the start of the next. */
+  readonly wrap: boolean;
+  readonly dir: Direction;
   readonly error: boolean;
   /** Number of document edges this drawn edge stands for (edges merged by a collapsed block). */
   readonly count: number;
@@ -118,6 +121,12 @@ export function createViewModel(): (input: ViewInput) => View {
   const edgeReuse = new Reuse<ShapeFlowEdge>();
 
   return ({ doc, analysis, selection }) => {
+    const dir: Direction = doc.meta.view?.direction ?? 'LR';
+    // Flow coordinates of a rect: u along the flow, v across it.
+    const u0 = (r: Rect): number => (dir === 'TB' ? r.y : r.x);
+    const u1 = (r: Rect): number => (dir === 'TB' ? r.y + r.height : r.x + r.width);
+    const v0 = (r: Rect): number => (dir === 'TB' ? r.x : r.y);
+    const v1 = (r: Rect): number => (dir === 'TB' ? r.x + r.width : r.y + r.height);
     // The outermost collapsed block around each block (or null), and the depth of each block.
     const collapsedAround = new Map<GroupId, GroupId | null>();
     const depth = new Map<GroupId, number>();
@@ -175,7 +184,7 @@ export function createViewModel(): (input: ViewInput) => View {
     const blockNodes: FlowNode[] = [];
     for (const [g, bbox] of blockRect) {
       const id = blockNodeId(g);
-      const r: Rect = { x: bbox.x, y: bbox.y, width: NODE_W, height: NODE_H };
+      const r: Rect = { x: bbox.x, y: bbox.y, width: BLOCK_W, height: BLOCK_H };
       rects.set(id, r);
       const rec = getId(doc.groups, g);
       if (rec?.parent !== undefined && getId(doc.groups, rec.parent) !== undefined) {
@@ -191,8 +200,8 @@ export function createViewModel(): (input: ViewInput) => View {
           position: { x: r.x, y: r.y },
           data: { groupId: g },
           selected,
-          width: NODE_W,
-          height: NODE_H,
+          width: BLOCK_W,
+          height: BLOCK_H,
         })),
       );
     }
@@ -278,12 +287,12 @@ export function createViewModel(): (input: ViewInput) => View {
         const tops: number[] = [];
         for (const id of [so, to]) {
           const r = rects.get(id);
-          if (r !== undefined) tops.push(r.y);
+          if (r !== undefined) tops.push(v0(r));
         }
         const fs = new Set(framesAround(so));
         const ft = new Set(framesAround(to));
         const clear = (flowId: string): void => {
-          for (const g of framesAround(flowId)) if (!(fs.has(g) && ft.has(g))) tops.push((frameRect.get(g) as Rect).y);
+          for (const g of framesAround(flowId)) if (!(fs.has(g) && ft.has(g))) tops.push(v0(frameRect.get(g) as Rect));
         };
         clear(so);
         clear(to);
@@ -293,20 +302,36 @@ export function createViewModel(): (input: ViewInput) => View {
           if (seenOwners.has(o)) continue;
           seenOwners.add(o);
           const r = rects.get(o);
-          if (r !== undefined) tops.push(r.y);
+          if (r !== undefined) tops.push(v0(r));
           clear(o);
         }
         lane = laneY(tops, c.level);
       }
+      // A main edge into a target that starts before its source ends, further across the flow:
+      // the chain wrapped there. It runs back along a lane below the source's row.
+      let wrap = false;
+      const sr = rects.get(so);
+      const tr = rects.get(to);
+      if (c.role === 'main' && sr !== undefined && tr !== undefined && u0(tr) < u1(sr) && v0(tr) >= v1(sr)) {
+        wrap = true;
+        const around = new Set(framesAround(so));
+        let bottom = v1(sr);
+        const consider = (r: Rect): void => {
+          if (v0(r) < v1(sr) && v1(r) > v0(sr) && u0(r) < u1(sr) && u1(r) > u0(tr) && v1(r) < v0(tr)) bottom = Math.max(bottom, v1(r));
+        };
+        for (const r of rects.values()) consider(r);
+        for (const [g, r] of frameRect) if (!around.has(g)) consider(r);
+        lane = Math.min(bottom + WRAP_GAP / 3, (bottom + v0(tr)) / 2);
+      }
       const error = errors.has(e.id);
       const selected = selection.edges.has(e.id);
       edges.push(
-        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count], () => ({
+        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count, wrap, dir], () => ({
           id: e.id,
           type: 'shape',
           source: so,
           target: to,
-          data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count },
+          data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count, wrap, dir },
           className: `role-${c.role}${error ? ' error' : ''}`,
           selected,
         })),

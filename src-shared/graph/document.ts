@@ -68,6 +68,8 @@ export const DocumentMeta = z.object({
   task: z.enum(['classification', 'segmentation', 'regression']).optional(),
   /** Template that generated it and its options, when it came from one. */
   template: z.object({ id: z.string(), options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])) }).optional(),
+  /** How the editor draws it, kept with the network: the flow direction of its layout. */
+  view: z.object({ direction: z.enum(['LR', 'TB']) }).optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMeta>;
 

@@ -721,6 +721,8 @@ export function setMeta(doc: GraphDocument, patch: MetaPatch): OpResult {
   else if (patch.task !== undefined) next.task = patch.task;
   if (patch.template === null) delete next.template;
   else if (patch.template !== undefined) next.template = patch.template;
+  if (patch.view === null) delete next.view;
+  else if (patch.view !== undefined) next.view = patch.view;
   const d = draft();
   if (!deepEqual(doc.meta, next)) d.meta = [doc.meta, next];
   return finish(doc, d, {});

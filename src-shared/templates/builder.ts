@@ -52,11 +52,12 @@ export class TemplateBuilder {
     return last;
   }
 
-  /** Runs `fill` with new nodes going into a block `id` (nested in the current block, if any). */
+  /** Runs `fill` with new nodes going into a block `id` (nested in the current block, if any).
+   * Blocks start collapsed: a generated network opens as its top-level blocks (stages, levels). */
   block<T>(id: GroupId, label: string, fill: () => T, opts: { collapsed?: boolean } = {}): T {
     if (this.groups[id] !== undefined) throw new Error(`template bug: duplicate block id "${id}"`);
     // repeat stays 1: every repetition is materialized as editable nodes; the label says ×N
-    const g: GraphGroup = { id, label, collapsed: opts.collapsed ?? false, repeat: 1 };
+    const g: GraphGroup = { id, label, collapsed: opts.collapsed ?? true, repeat: 1 };
     if (this.current !== undefined) g.parent = this.current;
     this.groups[id] = g;
     const outer = this.current;
