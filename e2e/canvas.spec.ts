@@ -155,7 +155,8 @@ test('multi-select, group into a block, rename it, repeat it ×3, collapse it; c
   await expect(frame).toContainText('×3');
   await inspector.getByRole('button', { name: 'Collapse', exact: true }).click();
   const block = page.locator('[data-testid="block-node"][data-group="block_1"]');
-  await expect(block).toContainText('3 layers (collapsed)');
+  await expect(block).toContainText('3 layers');
+  await expect(block.getByTestId('block-io')).toHaveText('32×32×3 → 32×32×64');
   await expect(block).toContainText('32×32×64');
   await page.getByTestId('inspector-block').getByRole('button', { name: 'Expand', exact: true }).click();
   await expect(frame).toBeVisible();

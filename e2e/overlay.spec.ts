@@ -30,6 +30,10 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   test.setTimeout(240_000);
   await openEditor(page, app.url);
   await tinyResNet(page, 14);
+  // The template opens as its stages: open every block to see each layer's tint.
+  await page.getByTestId('expand-all').click();
+  await expect(page.getByTestId('expand-all')).toBeDisabled();
+  await expect(page.locator('[data-testid="block-node"]')).toHaveCount(0);
   const convs = await idsOf(page, 'Conv2D');
   const adds = await idsOf(page, 'Add');
   expect(convs.length).toBeGreaterThan(4);
@@ -81,7 +85,11 @@ test('a training run tints the canvas by gradient norm live, badges the residual
   await expect(badges.first()).toHaveAttribute('title', /‖F\(x\)‖ \/ ‖x‖/);
 
   // A collapsed block is filled with its layers' (geometric) mean; expanded again, its layers are back.
+  // Fit (clear of the Runs dock), select stage 3 by its frame's header, fit to it, collapse it.
   const stage3 = page.locator('[data-testid="block-frame"][data-group="stage3"]');
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
+  await stage3.locator('.frame-label').click();
+  await page.getByRole('button', { name: 'Fit', exact: true }).click();
   await stage3.getByRole('button', { name: /^Collapse / }).click();
   const collapsed = page.locator('[data-testid="block-node"][data-group="stage3"]');
   await expect(collapsed).toHaveClass(/grad-own/);

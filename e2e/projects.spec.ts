@@ -148,11 +148,17 @@ test('a project from a template: the network is saved as laid out; a changed par
   await expect(page.getByTestId('notice')).toContainText('Created the project “ResNet-20');
   await expect(status(page)).toHaveText('Saved');
   const [p] = (await api<{ projects: Summary[] }>(request, 'list', { query: 'ResNet-20' })).projects;
-  const saved = await api<{ document: { nodes: Record<string, { id: string; kind: string; params: Record<string, unknown>; position: { x: number; y: number } }> } }>(request, 'open', { id: p?.id ?? '' });
+  const saved = await api<{
+    document: { nodes: Record<string, { id: string; kind: string; group?: string; params: Record<string, unknown>; position: { x: number; y: number } }>; groups: Record<string, { id: string; parent?: string; collapsed: boolean }> };
+  }>(request, 'open', { id: p?.id ?? '' });
   const nodes = Object.values(saved.document.nodes);
   expect(nodes.length).toBeGreaterThan(40);
-  // Laid out: not every layer at one spot.
-  expect(new Set(nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(nodes.length);
+  // Saved as laid out and as shown: its stages collapsed (the view is part of the project), the
+  // layers outside them and each stage at a spot of its own.
+  const stages = Object.values(saved.document.groups).filter((g) => g.parent === undefined);
+  expect(stages.map((g) => g.collapsed)).toEqual([true, true, true]);
+  const outside = nodes.filter((n) => n.group === undefined).length;
+  expect(new Set(nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(outside + stages.length);
 
   await page.getByRole('button', { name: 'Save version', exact: true }).click();
   await page.getByTestId('save-version-message').fill('ResNet-20 as generated');

@@ -15,18 +15,28 @@ test('create a ResNet-56 from the gallery, collapse and expand a stage, auto-lay
   await expect(page.getByTestId('doc-title')).toHaveText('ResNet-56');
   await expect(page.getByTestId('cost-params')).toHaveText('0.85M');
   await expect(page.getByTestId('error-count')).toHaveText(/ 0 errors/);
-  await expect(page.getByTestId('block-frame').first()).toBeVisible();
-
-  const inspector = page.getByTestId('inspector');
-  await inspector.getByRole('button', { name: /^Collapse stage 2/ }).click();
+  // It opens as its stages, collapsed; each reads as what it is.
+  await expect(page.getByTestId('block-frame')).toHaveCount(0);
   const block = page.locator('[data-testid="block-node"][data-group="stage2"]');
-  await expect(block).toBeVisible();
-  await expect(page.locator('[data-testid="block-frame"][data-group="stage2"]')).toHaveCount(0);
-  // The collapsed stage is selected: the inspector shows the block, with Expand.
-  await expect(inspector.getByTestId('inspector-block')).toContainText('stage 2');
-  await expect(block).toHaveClass(/selected/);
-  await inspector.getByRole('button', { name: 'Expand', exact: true }).click();
+  await expect(block.getByTestId('block-io')).toHaveText('32×32×16 → 16×16×32');
+  await expect(block.getByTestId('block-count')).toHaveText('9 units · 65 layers');
+  await expect(block.getByTestId('block-join')).toHaveAttribute('aria-label', 'residual add');
+  await expect(block.getByTestId('block-cost')).toContainText('params');
+
+  // Expand stage 2 by double-click: its units appear, collapsed, in a frame; the rest makes room.
+  const stage3Before = await page.locator('[data-testid="block-node"][data-group="stage3"]').boundingBox();
+  await block.dblclick();
   await expect(block).toHaveCount(0);
+  await expect(page.locator('[data-testid="block-frame"][data-group="stage2"]')).toBeVisible();
+  await expect(page.locator('[data-testid="block-node"][data-group="s2b1"]')).toBeVisible();
+  expect(await page.locator('[data-testid="block-node"][data-group="stage3"]').boundingBox()).not.toEqual(stage3Before);
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector.getByTestId('inspector-block')).toContainText('stage 2');
+  // Collapse it again from the inspector; Undo brings the expansion back.
+  await inspector.getByRole('button', { name: 'Collapse', exact: true }).click();
+  await expect(page.locator('[data-testid="block-frame"][data-group="stage2"]')).toHaveCount(0);
+  await expect(block).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
   await expect(page.locator('[data-testid="block-frame"][data-group="stage2"]')).toBeVisible();
   await page.getByTestId('auto-layout').click();
   await expect(page.getByTestId('auto-layout')).toHaveText('Auto-layout');

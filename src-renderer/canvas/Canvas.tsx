@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent } from 'react';
 import { Background, BackgroundVariant, Controls, Panel, ReactFlow, useReactFlow, useStore } from '@xyflow/react';
-import type { Connection, EdgeChange, FinalConnectionState, NodeChange, OnConnectStartParams } from '@xyflow/react';
+import type { Connection, EdgeChange, FinalConnectionState, NodeChange, OnConnectStartParams, XYPosition } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
-import { blockSummaries } from '../../src-shared/graph/blocks.js';
+import { ancestry, blockSummaries } from '../../src-shared/graph/blocks.js';
 import type { NodeId, Position } from '../../src-shared/graph/document.js';
 import { getId } from '../../src-shared/graph/records.js';
 import { checkConnection } from '../../src-shared/graph/wiring.js';
@@ -96,31 +96,86 @@ export function Canvas() {
     [store],
   );
 
+  /**
+   * While a drag is on, where the dragged flow nodes are drawn (flow id → position); the document
+   * is edited once, when the drag ends (one undo step). Per pointer move the canvas then only
+   * redraws what moves: no edit, no re-analysis, no autosave, no re-render of panels that read the
+   * document.
+   */
+  const [dragging, setDragging] = useState<ReadonlyMap<string, XYPosition> | null>(null);
+  const dragRef = useRef<Map<string, XYPosition> | null>(null);
+  const shown = useMemo(() => {
+    if (dragging === null || dragging.size === 0) return view.nodes;
+    return view.nodes.map((n) => {
+      const p = dragging.get(n.id);
+      return p === undefined ? n : { ...n, position: p };
+    });
+  }, [view.nodes, dragging]);
+
+  /** Flow nodes drawn inside an expanded block (its frame moves them along). */
+  const insideFrame = useCallback(
+    (g: string): FlowNode[] => {
+      const s = store.getState();
+      const within = (group: string | undefined): boolean => ancestry(s.doc, group).includes(g);
+      return view.nodes.filter((n) => {
+        if (n.type === 'layer') return within(getId(s.doc.nodes, n.id)?.group);
+        const other = groupOfFlowNode(n.id);
+        return other !== null && other !== g && within(getId(s.doc.groups, other)?.parent);
+      });
+    },
+    [store, view],
+  );
+
+  /** Commits the dragged positions: layers move; a block's or frame's members move by its offset. */
+  const commitDrag = useCallback(
+    (moved: ReadonlyMap<string, XYPosition>) => {
+      const s = store.getState();
+      const positions: Record<NodeId, Position> = {};
+      for (const [id, p] of moved) {
+        const g = groupOfFlowNode(id);
+        if (g === null) {
+          if (getId(s.doc.nodes, id) !== undefined && !(id in positions)) positions[id] = { x: Math.round(p.x), y: Math.round(p.y) };
+          continue;
+        }
+        // A dragged frame's contents are in `moved` themselves (its layers, and its blocks handled here).
+        if (!id.startsWith('block:')) continue;
+        const current = view.nodes.find((n) => n.id === id);
+        if (current === undefined) continue;
+        const dx = Math.round(p.x - current.position.x);
+        const dy = Math.round(p.y - current.position.y);
+        if (dx === 0 && dy === 0) continue;
+        for (const m of blockSummaries(s.analysis).get(g)?.members ?? []) {
+          const n = getId(s.doc.nodes, m);
+          if (n !== undefined) positions[m] = { x: n.position.x + dx, y: n.position.y + dy };
+        }
+      }
+      if (Object.keys(positions).length > 0) s.moveNodes(positions);
+      s.sealMoves();
+    },
+    [store, view],
+  );
+
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
       const s = store.getState();
-      const positions: Record<NodeId, Position> = {};
-      let moved = false;
+      let drag: Map<string, XYPosition> | null = null;
       let ended = false;
       let nodes: Set<NodeId> | null = null;
       let group: string | null | undefined;
       for (const c of changes) {
-        if (c.type === 'position' && c.position !== undefined) {
-          const g = groupOfFlowNode(c.id);
-          if (g === null) {
-            positions[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
-            moved = true;
-          } else {
+        if (c.type === 'position') {
+          if (c.position !== undefined) {
+            drag ??= new Map(dragRef.current ?? []);
             const current = view.nodes.find((n) => n.id === c.id);
-            if (current !== undefined) {
-              const dx = Math.round(c.position.x - current.position.x);
-              const dy = Math.round(c.position.y - current.position.y);
-              if (dx !== 0 || dy !== 0) {
-                for (const id of blockSummaries(s.analysis).get(g)?.members ?? []) {
-                  const n = getId(s.doc.nodes, id);
-                  if (n !== undefined) positions[id] = { x: (positions[id]?.x ?? n.position.x) + dx, y: (positions[id]?.y ?? n.position.y) + dy };
-                }
-                moved = true;
+            const before = drag.get(c.id) ?? current?.position;
+            drag.set(c.id, c.position);
+            // A frame carries what is drawn inside it.
+            if (c.id.startsWith('frame:') && before !== undefined) {
+              const dx = c.position.x - before.x;
+              const dy = c.position.y - before.y;
+              for (const n of insideFrame(c.id.slice('frame:'.length))) {
+                const p = drag.get(n.id) ?? n.position;
+                drag.set(n.id, { x: p.x + dx, y: p.y + dy });
               }
             }
           }
@@ -135,14 +190,22 @@ export function Canvas() {
           else if (group === undefined && s.selection.group === g) group = null;
         }
       }
-      if (moved) s.moveNodes(positions);
-      if (ended) s.sealMoves();
+      if (drag !== null) {
+        dragRef.current = drag;
+        if (!ended) setDragging(drag);
+      }
+      if (ended) {
+        const moved = dragRef.current;
+        dragRef.current = null;
+        if (moved !== null) commitDrag(moved);
+        setDragging(null);
+      }
       if (nodes !== null || group !== undefined) {
         const cur = store.getState().selection;
         s.select({ nodes: nodes ?? cur.nodes, edges: cur.edges, group: group === undefined ? cur.group : group }, 'replace');
       }
     },
-    [store, view],
+    [store, view, insideFrame, commitDrag],
   );
 
   const onEdgesChange = useCallback(
@@ -247,7 +310,7 @@ export function Canvas() {
   return (
     <div className={`canvas${zoomedOut ? ' lod' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FlowNode, ShapeFlowEdge>
-        nodes={view.nodes}
+        nodes={shown}
         edges={view.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}

@@ -88,4 +88,49 @@ describe('view model', () => {
     const doc = emptyDocument();
     expect(createViewModel()({ doc, analysis: inferShapes(doc), selection: EMPTY_SELECTION })).toMatchObject({ nodes: [], edges: [] });
   });
+
+  it('bundles the skips into a merge fed by three or more on one lane; a chain wrapped to the next row runs between the rows', () => {
+    // x → a → b → c → cat(c, x, a, b): three skips into one concatenation (a dense block's join).
+    const doc = buildGraph({ height: 8, width: 8, channels: 4 }, (b) => {
+      b.add('Input', {}, { id: 'x' });
+      b.add('Conv2D', { filters: 4, padding: 'same' }, { id: 'a' });
+      b.connect('x', 'a');
+      b.add('Conv2D', { filters: 4, padding: 'same' }, { id: 'b' });
+      b.connect('a', 'b');
+      b.add('Conv2D', { filters: 4, padding: 'same' }, { id: 'c' });
+      b.connect('b', 'c');
+      b.add('Concat', {}, { id: 'cat' });
+      b.connect('c', 'cat', 0);
+      b.connect('x', 'cat', 1);
+      b.connect('a', 'cat', 2);
+      b.connect('b', 'cat', 3);
+    });
+    ['x', 'a', 'b', 'c', 'cat'].forEach((id, i) => {
+      const n = doc.nodes[id];
+      // Wrapped after b: c and cat start the next row.
+      if (n !== undefined) n.position = i < 3 ? { x: i * 300, y: 100 } : { x: (i - 3) * 300, y: 400 };
+    });
+    const view = createViewModel()({ doc, analysis: inferShapes(doc), selection: EMPTY_SELECTION });
+    const skips = view.edges.filter((e) => e.target === 'cat' && e.data?.role !== 'main');
+    expect(skips).toHaveLength(3);
+    // a and b reach cat, which starts left of their ends on the next row: they wrap (lane between
+    // the rows), as b → c, the main path, does; x ends before cat starts and keeps a skip lane.
+    const wrapped = view.edges.filter((e) => e.data?.wrap === true).map((e) => e.source).sort();
+    expect(wrapped).toEqual(['a', 'b', 'b']);
+    for (const e of view.edges.filter((x) => x.data?.wrap === true)) {
+      expect(e.data?.lane).toBeGreaterThan(100 + NODE_H);
+      expect(e.data?.lane).toBeLessThan(400);
+    }
+    // Laid out on one row instead, the three skips share the outermost lane: one bundle.
+    const flat = structuredClone(doc);
+    ['x', 'a', 'b', 'c', 'cat'].forEach((id, i) => {
+      const n = flat.nodes[id];
+      if (n !== undefined) n.position = { x: i * 300, y: 100 };
+    });
+    const one = createViewModel()({ doc: flat, analysis: inferShapes(flat), selection: EMPTY_SELECTION });
+    const lanes = one.edges.filter((e) => e.target === 'cat' && e.data?.role !== 'main').map((e) => e.data?.lane);
+    expect(lanes).toHaveLength(3);
+    expect(new Set(lanes).size).toBe(1);
+    expect(one.edges.filter((e) => e.className?.includes('bundle') === true)).toHaveLength(3);
+  });
 });

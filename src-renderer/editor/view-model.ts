@@ -1,10 +1,10 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { EdgeId, GraphDocument, GroupId, NodeId } from '../../src-shared/graph/document.js';
+import type { EdgeId, GraphDocument, GraphEdge, GroupId, NodeId } from '../../src-shared/graph/document.js';
 import { diagnosticsOf } from '../../src-shared/graph/infer.js';
 import type { ShapeAnalysis } from '../../src-shared/graph/infer.js';
 import { getId } from '../../src-shared/graph/records.js';
 import { classifyEdges, edgeClass } from '../../src-shared/graph/skips.js';
-import type { EdgeRole } from '../../src-shared/graph/skips.js';
+import type { EdgeClass, EdgeRole } from '../../src-shared/graph/skips.js';
 import { BLOCK_H, BLOCK_W, FRAME_PAD, NODE_H, NODE_W, WRAP_GAP, laneY } from './geometry.js';
 import type { Direction, Rect } from './geometry.js';
 import type { Selection } from './store.js';
@@ -42,6 +42,18 @@ export interface ShapeEdgeData extends Record<string, unknown> {
   readonly error: boolean;
   /** Number of document edges this drawn edge stands for (edges merged by a collapsed block). */
   readonly count: number;
+}
+
+/** An edge between visible owners before it is drawn (its lane may still join a bundle). */
+interface PendingEdge {
+  readonly e: GraphEdge;
+  readonly so: string;
+  readonly to: string;
+  readonly c: EdgeClass;
+  lane: number | null;
+  readonly wrap: boolean;
+  readonly count: number;
+  bundle?: boolean;
 }
 
 export type LayerFlowNode = Node<LayerData, 'layer'>;
@@ -271,6 +283,7 @@ export function createViewModel(): (input: ViewInput) => View {
       pairCount.set(pair, (pairCount.get(pair) ?? 0) + 1);
     }
     const drawn = new Set<string>();
+    const pending: PendingEdge[] = [];
     for (const e of Object.values(doc.edges)) {
       const [so, to] = ends(e);
       if (so === undefined || to === undefined || so === to) continue;
@@ -307,12 +320,13 @@ export function createViewModel(): (input: ViewInput) => View {
         }
         lane = laneY(tops, c.level);
       }
-      // A main edge into a target that starts before its source ends, further across the flow:
-      // the chain wrapped there. It runs back along a lane below the source's row.
+      // An edge into a target that starts before its source ends, further across the flow: the
+      // chain wrapped there. It runs back along a lane below the source's row (a skip too, rather
+      // than over everything above).
       let wrap = false;
       const sr = rects.get(so);
       const tr = rects.get(to);
-      if (c.role === 'main' && sr !== undefined && tr !== undefined && u0(tr) < u1(sr) && v0(tr) >= v1(sr)) {
+      if (sr !== undefined && tr !== undefined && u0(tr) < u1(sr) && v0(tr) >= v1(sr)) {
         wrap = true;
         const around = new Set(framesAround(so));
         let bottom = v1(sr);
@@ -323,16 +337,38 @@ export function createViewModel(): (input: ViewInput) => View {
         for (const [g, r] of frameRect) if (!around.has(g)) consider(r);
         lane = Math.min(bottom + WRAP_GAP / 3, (bottom + v0(tr)) / 2);
       }
+      pending.push({ e, so, to, c, lane, wrap, count });
+    }
+
+    // A merge fed by three or more skips (a dense block's concatenation of every earlier layer):
+    // its skips share the outermost lane, so they arrive as one bundle rather than a fan.
+    const skipsInto = new Map<string, PendingEdge[]>();
+    for (const p of pending) {
+      if (p.c.role === 'main' || p.wrap || p.lane === null) continue;
+      const list = skipsInto.get(p.to);
+      if (list === undefined) skipsInto.set(p.to, [p]);
+      else list.push(p);
+    }
+    for (const list of skipsInto.values()) {
+      if (list.length < 3) continue;
+      const outer = Math.min(...list.map((p) => p.lane as number));
+      for (const p of list) {
+        p.lane = outer;
+        p.bundle = true;
+      }
+    }
+
+    for (const { e, so, to, c, lane, wrap, count, bundle } of pending) {
       const error = errors.has(e.id);
       const selected = selection.edges.has(e.id);
       edges.push(
-        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count, wrap, dir], () => ({
+        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count, wrap, dir, bundle], () => ({
           id: e.id,
           type: 'shape',
           source: so,
           target: to,
           data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count, wrap, dir },
-          className: `role-${c.role}${error ? ' error' : ''}`,
+          className: `role-${c.role}${error ? ' error' : ''}${bundle === true ? ' bundle' : ''}`,
           selected,
         })),
       );

@@ -122,6 +122,15 @@ describe('layoutDocument on the papers’ networks', () => {
     expect(ratio).toBeLessThan(5);
   });
 
+  it('never wraps inside a dense layer: the concatenated shortcut from outside crosses every cut', async () => {
+    const doc = templateAt('densenet-bc', {}, Infinity);
+    const { positions, groups } = await layoutDocument(doc, CANVAS);
+    for (const unit of ['d1l1', 'd2l5', 'd3l16']) {
+      expect(groups[unit]?.height, unit).toBeLessThan(CANVAS.nodeHeight + 150);
+      expect(positions[`${unit}_cat`]?.y).toBe(positions[`${unit}_bn1`]?.y);
+    }
+  });
+
   it('lays a U-Net out as a U: each level a row, encoder left and decoder right at the same height, the bottom lowest', async () => {
     const doc = templateAt('unet', { depth: 4 }, 0);
     const { positions, uShape } = await layoutDocument(doc, CANVAS);

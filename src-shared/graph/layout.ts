@@ -234,10 +234,11 @@ export async function layoutDocument(doc: GraphDocument, opts: Partial<LayoutOpt
     if (!edgeSeen.has(key)) {
       edgeSeen.add(key);
       containerFor(common).edges.push([sChild, tChild]);
-      // Below the common container the edge leaves (enters) each container around its source (target).
-      for (const k of sc.slice(0, sc.indexOf(sChild))) containerFor(containerOf.get(k) ?? ROOT).left.push(k);
-      for (const k of tc.slice(0, tc.indexOf(tChild))) containerFor(containerOf.get(k) ?? ROOT).entered.push(k);
     }
+    // Below the common container the edge leaves (enters) each container around its source (target):
+    // every such edge counts, a shortcut into a unit as much as the main path.
+    for (const k of sc.slice(0, sc.indexOf(sChild))) containerFor(containerOf.get(k) ?? ROOT).left.push(k);
+    for (const k of tc.slice(0, tc.indexOf(tChild))) containerFor(containerOf.get(k) ?? ROOT).entered.push(k);
     if (common === ROOT && classes.get(e.id)?.role === 'long-skip') {
       const shape = analysis.nodes.get(e.source)?.shape ?? null;
       const res = shape !== null && shape.length >= 3 ? (shape[0] ?? 0) * (shape[1] ?? 0) : 0;

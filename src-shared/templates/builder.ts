@@ -10,8 +10,8 @@ import type { TemplateOptionUi } from './types.js';
  * left-to-right layout, and the option schemas the families share (input size, classes).
  */
 
-/** Horizontal distance between layers and vertical distance between parallel nodes. */
-export const COLUMN_GAP = 230;
+/** Horizontal distance between layers (or collapsed blocks) and vertical distance between parallel ones. */
+export const COLUMN_GAP = 320;
 export const ROW_GAP = 110;
 
 export class TemplateBuilder {
@@ -70,21 +70,45 @@ export class TemplateBuilder {
   }
 
   /**
-   * The document, laid out left to right: a node's column is its longest path from the input, and
-   * nodes sharing a column are stacked in the order they were added (the main path first, then
-   * shortcuts and parallel paths below it). Blocks left without nodes are dropped.
+   * The document, laid out left to right as it opens: an item is a layer outside every collapsed
+   * block or the outermost collapsed block around it (its members all sit at its spot); an item's
+   * column is its longest path from the input, and items sharing a column are stacked in the order
+   * they were added (the main path first, then shortcuts and parallel paths below it). The editor
+   * lays a network out again with elkjs when it opens a template; this keeps a generated file
+   * readable wherever it is opened. Blocks left without nodes are dropped.
    */
   build(meta: DocumentMeta): GraphDocument {
-    const column = new Map<NodeId, number>();
+    const itemOf = (id: NodeId): string => {
+      let item: string = id;
+      const seen = new Set<GroupId>();
+      for (let g = this.nodes[id]?.group; g !== undefined && !seen.has(g); g = this.groups[g]?.parent) {
+        seen.add(g);
+        if (this.groups[g]?.collapsed === true) item = `block:${g}`;
+      }
+      return item;
+    };
+    const column = new Map<string, number>();
     const rows = new Map<number, number>();
+    const place = new Map<string, { x: number; y: number }>();
     for (const id of this.order) {
-      let c = 0;
-      for (const s of this.inputsOf.get(id) ?? []) c = Math.max(c, (column.get(s) ?? 0) + 1);
-      column.set(id, c);
-      const row = rows.get(c) ?? 0;
-      rows.set(c, row + 1);
+      const item = itemOf(id);
+      let c = column.get(item) ?? 0;
+      for (const s of this.inputsOf.get(id) ?? []) {
+        const from = itemOf(s);
+        if (from !== item) c = Math.max(c, (column.get(from) ?? 0) + 1);
+      }
+      column.set(item, c);
+    }
+    for (const id of this.order) {
+      const item = itemOf(id);
+      if (!place.has(item)) {
+        const c = column.get(item) ?? 0;
+        const row = rows.get(c) ?? 0;
+        rows.set(c, row + 1);
+        place.set(item, { x: c * COLUMN_GAP, y: row * ROW_GAP });
+      }
       const node = this.nodes[id];
-      if (node !== undefined) node.position = { x: c * COLUMN_GAP, y: row * ROW_GAP };
+      if (node !== undefined) node.position = { ...(place.get(item) as { x: number; y: number }) };
     }
     const used = new Set<GroupId>();
     for (const n of Object.values(this.nodes)) {

@@ -1,3 +1,4 @@
+import { visibleOwner } from '../graph/blocks.js';
 import { describe, expect, it } from 'vitest';
 import { GraphDocument } from '../graph/document.js';
 import { checkIntegrity } from '../graph/integrity.js';
@@ -53,12 +54,21 @@ describe('template registry', () => {
       expect(doc.meta.template?.id).toBe(id);
       expect(doc.meta.template?.options).toMatchObject(options);
       expect(Object.keys(doc.meta.template?.options ?? {}).sort()).toEqual(Object.keys(getTemplate(id)?.ui ?? {}).sort());
-      // readable labels, one Input, a head, positions left to right without overlaps
+      // readable labels, one Input, a head; it opens as its blocks, collapsed: what is drawn (a
+      // layer outside them or a block) runs left to right without overlaps, a block's members at its spot
       const nodes = Object.values(doc.nodes);
       expect(nodes.filter((n) => n.kind === 'Input')).toHaveLength(1);
       for (const n of nodes) expect(n.label).toMatch(/^[a-z][a-z0-9_]*$/);
-      for (const e of Object.values(doc.edges)) expect(doc.nodes[e.source]?.position.x ?? 0).toBeLessThan(doc.nodes[e.target]?.position.x ?? 0);
-      expect(new Set(nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(nodes.length);
+      expect(Object.values(doc.groups).every((g2) => g2.collapsed)).toBe(true);
+      const drawn = (id: string): string => {
+        const o = visibleOwner(doc, id);
+        return `${o.kind}:${o.id}`;
+      };
+      for (const e of Object.values(doc.edges)) {
+        if (drawn(e.source) !== drawn(e.target)) expect(doc.nodes[e.source]?.position.x ?? 0).toBeLessThan(doc.nodes[e.target]?.position.x ?? 0);
+        else expect(doc.nodes[e.source]?.position).toEqual(doc.nodes[e.target]?.position);
+      }
+      expect(new Set(nodes.map((n) => `${n.position.x},${n.position.y}`)).size).toBe(new Set(nodes.map((n) => drawn(n.id))).size);
       // every block has members (a node or a child block)
       for (const g2 of Object.values(doc.groups)) {
         expect(nodes.some((n) => n.group === g2.id) || Object.values(doc.groups).some((c) => c.parent === g2.id)).toBe(true);
