@@ -29,7 +29,7 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
     const dir = data.dir;
     // A skip's lane stays clear of both ends (across the flow); a wrapping edge's lane is between rows.
     const lane = data.wrap ? data.lane : dir === 'TB' ? Math.min(data.lane, sourceX - 30, targetX - 30) : Math.min(data.lane, sourceY - 30, targetY - 30);
-    ({ path, labelX, labelY } = skipPath(sourceX, sourceY, targetX, targetY, lane, 8, dir));
+    ({ path, labelX, labelY } = skipPath(sourceX, sourceY, targetX, targetY, lane, 8, dir, data.wrap ? data.drop : null));
   } else {
     [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   }

@@ -75,11 +75,12 @@ export interface SkipGeometry {
  * a lane at x = `lane`, into the target from above. Also the path of a main edge that wraps from
  * the end of one row back to the start of the next (its lane runs between the rows).
  */
-export function skipPath(sx: number, sy: number, tx: number, ty: number, lane: number, radius = 8, dir: Direction = 'LR'): SkipGeometry {
-  // In flow coordinates: u along the flow, v across it.
+export function skipPath(sx: number, sy: number, tx: number, ty: number, lane: number, radius = 8, dir: Direction = 'LR', drop: number | null = null): SkipGeometry {
+  // In flow coordinates: u along the flow, v across it. `drop`: where (along the flow) the edge
+  // leaves its lane for the target, when not just before it (outside the frames around the target).
   const [su, sv, tu, tv] = dir === 'TB' ? [sy, sx, ty, tx] : [sx, sy, tx, ty];
   const u1 = su + SKIP_STUB;
-  const u2 = tu - SKIP_STUB;
+  const u2 = drop ?? tu - SKIP_STUB;
   const uv: Point[] = [
     { x: su, y: sv },
     { x: u1, y: sv },

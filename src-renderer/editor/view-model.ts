@@ -38,6 +38,8 @@ export interface ShapeEdgeData extends Record<string, unknown> {
   readonly lane: number | null;
   /** A main-path edge from the end of one row (column) back to the start of the next. */
   readonly wrap: boolean;
+  /** Where a wrapping edge leaves its lane for the target (before the frames around the target, clear of their headers); null: just before the target. */
+  readonly drop: number | null;
   readonly dir: Direction;
   readonly error: boolean;
   /** Number of document edges this drawn edge stands for (edges merged by a collapsed block). */
@@ -52,6 +54,7 @@ interface PendingEdge {
   readonly c: EdgeClass;
   lane: number | null;
   readonly wrap: boolean;
+  readonly drop: number | null;
   readonly count: number;
   bundle?: boolean;
 }
@@ -74,6 +77,9 @@ export interface View {
   /** Flow-node id of what stands for each document node (itself or `block:<id>`). */
   readonly owner: ReadonlyMap<NodeId, string>;
 }
+
+/** Edges are drawn below the frames of expanded blocks (frames sit at -100 and up). */
+export const EDGE_Z = -200;
 
 export const blockNodeId = (g: GroupId): string => `block:${g}`;
 export const frameNodeId = (g: GroupId): string => `frame:${g}`;
@@ -324,6 +330,7 @@ export function createViewModel(): (input: ViewInput) => View {
       // chain wrapped there. It runs back along a lane below the source's row (a skip too, rather
       // than over everything above).
       let wrap = false;
+      let drop: number | null = null;
       const sr = rects.get(so);
       const tr = rects.get(to);
       if (sr !== undefined && tr !== undefined && u0(tr) < u1(sr) && v0(tr) >= v1(sr)) {
@@ -336,8 +343,11 @@ export function createViewModel(): (input: ViewInput) => View {
         for (const r of rects.values()) consider(r);
         for (const [g, r] of frameRect) if (!around.has(g)) consider(r);
         lane = Math.min(bottom + WRAP_GAP / 3, (bottom + v0(tr)) / 2);
+        // Down beside the frames the target sits in (not across their headers).
+        const shared = new Set(framesAround(so));
+        for (const g of framesAround(to)) if (!shared.has(g)) drop = Math.min(drop ?? Infinity, u0(frameRect.get(g) as Rect) - 10);
       }
-      pending.push({ e, so, to, c, lane, wrap, count });
+      pending.push({ e, so, to, c, lane, wrap, drop, count });
     }
 
     // A merge fed by three or more skips (a dense block's concatenation of every earlier layer):
@@ -358,18 +368,21 @@ export function createViewModel(): (input: ViewInput) => View {
       }
     }
 
-    for (const { e, so, to, c, lane, wrap, count, bundle } of pending) {
+    for (const { e, so, to, c, lane, wrap, drop, count, bundle } of pending) {
       const error = errors.has(e.id);
       const selected = selection.edges.has(e.id);
       edges.push(
-        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count, wrap, dir, bundle], () => ({
+        edgeReuse.get(e.id, [e, so, to, c.role, c.level, lane, error, selected, count, wrap, dir, bundle, drop], () => ({
           id: e.id,
           type: 'shape',
           source: so,
           target: to,
-          data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count, wrap, dir },
+          data: { edgeId: e.id, role: c.role, level: c.level, lane, error, count, wrap, dir, drop },
           className: `role-${c.role}${error ? ' error' : ''}${bundle === true ? ' bundle' : ''}`,
           selected,
+          // Under the (nearly transparent, click-through) block frames, so a frame's header stays
+          // clickable where a skip's lane runs across it.
+          zIndex: EDGE_Z,
         })),
       );
     }
