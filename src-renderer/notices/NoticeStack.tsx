@@ -1,0 +1,43 @@
+import { useApp } from '../state/app-store.js';
+import './notices.css';
+
+const TITLE = { info: 'Done', warning: 'Refused', error: 'Error' } as const;
+
+/**
+ * The window's notices, near the top where the person is looking: every refusal, import error and
+ * failed save (these stay until dismissed) and the messages about finished work (these clear
+ * themselves after a few seconds). Full text, wrapped; a notice may carry one action (Undo).
+ */
+export function NoticeStack() {
+  const notices = useApp((s) => s.notices);
+  const dismiss = useApp((s) => s.dismiss);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notice-stack" aria-label="Notices">
+      {notices.map((n) => (
+        <div key={n.id} className={`top-notice top-notice-${n.level}`} role={n.level === 'info' ? 'status' : 'alert'} data-testid="top-notice" data-level={n.level}>
+          <span className="top-notice-title">{TITLE[n.level]}</span>
+          <p className="top-notice-text">{n.message}</p>
+          <div className="top-notice-actions">
+            {n.action !== undefined && (
+              <button
+                type="button"
+                className="primary"
+                data-testid="notice-action"
+                onClick={() => {
+                  dismiss(n.id);
+                  n.action?.run();
+                }}
+              >
+                {n.action.label}
+              </button>
+            )}
+            <button type="button" className="ghost" aria-label="Dismiss this notice" title="Dismiss" data-testid="notice-dismiss" onClick={() => dismiss(n.id)}>
+              ×
+            </button>
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
