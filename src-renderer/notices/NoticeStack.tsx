@@ -1,7 +1,7 @@
 import { useApp } from '../state/app-store.js';
 import './notices.css';
 
-const TITLE = { info: 'Done', warning: 'Refused', error: 'Error' } as const;
+const TITLE = { info: null, warning: 'Warning', error: 'Error' } as const;
 
 /**
  * The window's notices, near the top where the person is looking: every refusal, import error and
@@ -16,7 +16,7 @@ export function NoticeStack() {
     <div className="notice-stack" aria-label="Notices">
       {notices.map((n) => (
         <div key={n.id} className={`top-notice top-notice-${n.level}`} role={n.level === 'info' ? 'status' : 'alert'} data-testid="top-notice" data-level={n.level}>
-          <span className="top-notice-title">{TITLE[n.level]}</span>
+          {TITLE[n.level] !== null && <span className="top-notice-title">{TITLE[n.level]}</span>}
           <p className="top-notice-text">{n.message}</p>
           <div className="top-notice-actions">
             {n.action !== undefined && (

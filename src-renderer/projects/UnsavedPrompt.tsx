@@ -12,7 +12,10 @@ export function UnsavedPrompt({ question, onChoose }: { question: UnsavedQuestio
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     box.current?.querySelector<HTMLButtonElement>('[data-choice="save"]')?.focus();
-    return () => before?.focus();
+    // Focus goes back where it was once the caller has re-rendered (the button that asked may be busy until then).
+    return () => {
+      setTimeout(() => before?.focus(), 0);
+    };
   }, []);
   const keep = (e: KeyboardEvent): void => {
     if (e.key === 'Escape') {
