@@ -403,7 +403,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           }}
         />
       )}
-      <ConflictBanner session={session} />
+      <NoticeStack>
+        <ConflictBanner session={session} />
+      </NoticeStack>
       <UnsavedGuard session={session} />
       {view === 'editor' && <DraftOffer session={session} editor={editor} onRecovered={() => setView('editor')} />}
       {showHistory && inProject && view === 'editor' && <HistoryPanel host={host} session={session} notify={notify} onClose={() => setShowHistory(false)} />}
@@ -453,7 +455,6 @@ export function App({ host, editor }: { host: Host; editor: EditorStore }) {
           <Editor host={host} editor={editor} />
           {/* Gradient-flow overlay and run health (src-renderer/runs/overlay): live probes from the host. */}
           <RunOverlayHost host={host} />
-          <NoticeStack />
           <footer className="statusbar" data-testid="statusbar">
             <span className={`conn conn-${connection}`} data-testid="connection">
               {connection === 'open' ? '● connected' : connection === 'connecting' ? '○ connecting…' : '○ disconnected — retrying'}

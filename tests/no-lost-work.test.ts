@@ -245,6 +245,19 @@ describe('the draft of a network in no project', () => {
     expect((await host.api.projects.drafts({})).drafts).toEqual([]);
   });
 
+  it('a removal is never overtaken by a write queued before it (the draft of a network just saved does not come back)', async () => {
+    add('Conv2D');
+    clock.fire(); // the debounced write goes out …
+    void session.drafts.clear(); // … and the network joins a project before it lands
+    add('ReLU'); // (an edit after, still in no project: kept again)
+    void session.drafts.clear();
+    await session.drafts.flush();
+    expect((await host.api.projects.drafts({})).drafts).toEqual([]);
+    add('BatchNorm');
+    await settle();
+    expect((await host.api.projects.drafts({})).drafts.map((d) => d.layers)).toEqual([3]);
+  });
+
   it('a discarded network’s draft is removed (it lives on in the session only)', async () => {
     add('Conv2D');
     await settle();
