@@ -82,8 +82,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     if (started.current) return;
     started.current = true;
     const showProjects = (): void => {
-      host.api.projects.list({}).then(
-        (r) => r.projects.length > 0 && setView('projects'),
+      // (Unless a network was left unsaved: the editor offers it back first.)
+      Promise.all([host.api.projects.list({}), session.otherDrafts()]).then(
+        ([r, drafts]) => r.projects.length > 0 && drafts.length === 0 && setView('projects'),
         () => undefined,
       );
     };

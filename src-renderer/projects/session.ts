@@ -107,6 +107,7 @@ export class ProjectSession {
         if (source !== 'load') {
           // In a project, autosave keeps every edit; in none, the draft does.
           if (this.autosaver.attached !== undefined) this.autosaver.edit(doc);
+          else if (Object.keys(doc.nodes).length === 0) void this.drafts.clear();
           else this.drafts.edit(doc);
           return;
         }
@@ -179,7 +180,7 @@ export class ProjectSession {
     const t = this.autosaver.attached;
     if (t !== undefined) {
       const kind = this.autosaver.status.kind;
-      if (kind !== 'conflict' && !this.autosaver.isDirty && kind !== 'error') return 'clean';
+      if (kind !== 'conflict' && !this.autosaver.isDirty && !this.autosaver.saving && kind !== 'error') return 'clean';
       if (kind !== 'conflict' && (await this.autosaver.flush())) return 'clean';
     } else if (!this.hasUnsavedOutside()) return 'clean';
     if (this.beforeReplace === null) return 'clean';
@@ -235,7 +236,7 @@ export class ProjectSession {
   /** Drafts other windows left in the store (what this start offers to recover), newest first. */
   async otherDrafts(): Promise<DraftSummary[]> {
     const { drafts } = await this.api.projects.drafts({});
-    return drafts.filter((d) => d.id !== this.drafts.id);
+    return drafts.filter((d) => d.id !== this.drafts.id && d.layers > 0);
   }
 
   /**
