@@ -20,7 +20,7 @@ export function LastRefusal() {
   }, [message]);
   if (shown === null || shown.doc !== doc) return null;
   return (
-    <p className={`problem problem-refusal sev-${shown.m.level}`} role="status" data-testid="problem-refusal">
+    <p className={`problem problem-refusal sev-${shown.m.level}`} data-testid="problem-refusal">
       <span className="problem-message">
         <b>Refused:</b> {readableText(shown.m.text)}
       </span>
