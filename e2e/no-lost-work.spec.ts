@@ -119,6 +119,30 @@ test('importing a garbage file shows a short readable notice near the top, never
   await expect(notice).toHaveCount(0);
 });
 
+test('a refused edit is said near the top and at the top of the Problems panel, until the network changes', async ({ page }) => {
+  await openEditor(page, ownApp().url);
+  await dragLayer(page, 'Input', 160, 160);
+  await dragLayer(page, 'Conv2D', 420, 300);
+  await connect(page, 'input_1', 'conv2d_1');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  // Back from the conv into the input: refused (an Input takes nothing in / it would make a cycle).
+  await connect(page, 'conv2d_1', 'input_1', 'body');
+  const row = page.getByTestId('problem-refusal');
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(/^Refused: Cannot connect: /);
+  const reason = ((await row.textContent()) ?? '').replace(/^Refused: /, '').replace(/×$/, '');
+  const notice = page.getByTestId('top-notice').filter({ hasText: reason });
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  // The network changes: the row goes; the notice stays until dismissed.
+  await dragLayer(page, 'ReLU', 680, 160);
+  await expect(row).toHaveCount(0);
+  await expect(notice).toBeVisible();
+  await notice.getByTestId('notice-dismiss').click();
+  await expect(notice).toHaveCount(0);
+});
+
 test('the gradient-flow overlay belongs to its run’s network: New clears it', async ({ page }) => {
   test.setTimeout(180_000);
   await openEditor(page, ownApp().url);
