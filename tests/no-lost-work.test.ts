@@ -217,6 +217,11 @@ describe('unsaved work in a project', () => {
     answers.push('cancel');
     expect(await session.confirmReplace('start a new network')).toBe('cancelled');
     expect(asked[0]).toEqual({ what: 'start a new network', name: 'Contested', project: 'Contested' });
+    // Save cannot save over the other window's save: it says so, and nothing is replaced.
+    answers.push('save');
+    expect(await session.confirmReplace('start a new network')).toBe('cancelled');
+    expect(notices.at(-1)).toMatchObject({ level: 'error', message: expect.stringMatching(/saved in another window.*Nothing was replaced\.$/) });
+    expect(kinds(editor.getState().doc)).toEqual(['Conv2D']);
     answers.push('discard');
     expect(await session.confirmReplace('start a new network')).toBe('discarded');
     expect(useDiscarded.getState().items.map((d) => d.project)).toEqual(['Contested']);
