@@ -25,6 +25,11 @@ import { ProjectsPage } from './projects/ProjectsPage.js';
 import { SaveVersionDialog } from './projects/SaveVersionDialog.js';
 import { lastOpen, rememberProject } from './projects/last-project.js';
 import { ProjectSession } from './projects/session.js';
+import type { ReplaceOutcome } from './projects/session.js';
+import { UnsavedGuard } from './projects/UnsavedPrompt.js';
+import { DiscardedMenu, DraftOffer } from './projects/Recovery.js';
+import { NoticeStack } from './notices/NoticeStack.js';
+import { useRunFocus } from './state/run-focus.js';
 import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
@@ -77,8 +82,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
     if (started.current) return;
     started.current = true;
     const showProjects = (): void => {
-      host.api.projects.list({}).then(
-        (r) => r.projects.length > 0 && setView('projects'),
+      // (Unless a network was left unsaved: the editor offers it back first.)
+      Promise.all([host.api.projects.list({}), session.otherDrafts()]).then(
+        ([r, drafts]) => r.projects.length > 0 && drafts.length === 0 && setView('projects'),
         () => undefined,
       );
     };
@@ -91,6 +97,20 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         showProjects();
       });
   }, [host, session]);
+  /**
+   * Every command that replaces the network on the canvas asks here first: unsaved work is put to
+   * the person (Save / Discard / Cancel, see ProjectSession.confirmReplace). null: cancelled, change
+   * nothing. New, Open and a template also end the gradient-flow overlay of the run shown until now.
+   */
+  const replacing = useCallback(
+    async (what: string, endsRunOverlay: boolean): Promise<ReplaceOutcome | null> => {
+      const go = await session.confirmReplace(what);
+      if (go === 'cancelled') return null;
+      if (endsRunOverlay) useRunFocus.getState().focus(null);
+      return go;
+    },
+    [session],
+  );
   const reportSave = useCallback(
     (job: Promise<SaveOutcome>) =>
       job.then(
@@ -124,15 +144,21 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
         notify('error', parsed.message);
         return;
       }
-      if (verb === 'Open') editor.getState().load(parsed.doc);
-      else {
+      const go = await replacing(verb === 'Open' ? `open “${file.name}”` : `import “${file.name}”`, verb === 'Open');
+      if (go === null) return;
+      if (verb === 'Open') {
+        useProject.getState().setCurrent(undefined);
+        editor.getState().load(parsed.doc);
+      } else {
+        // (Just saved into a new project: the import replaces the canvas outside it, not that project's network.)
+        if (go === 'saved') session.leave();
         editor.getState().replace(parsed.doc, `Import ${file.name}`);
         showNetwork();
       }
       const migrated = parsed.migratedFrom === null ? '' : ` (upgraded from schema ${parsed.migratedFrom})`;
       notify('info', `${verb === 'Open' ? 'Opened' : 'Imported'} “${file.name}”${migrated}.`);
     },
-    [host, editor, notify, showNetwork],
+    [host, editor, notify, showNetwork, replacing, session],
   );
 
   const run = useCallback(
@@ -141,14 +167,16 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
       if (command === 'new' || command === 'open' || command === 'import' || command === 'new-from-template') setView('editor');
       switch (command) {
         case 'new':
-          useProject.getState().setCurrent(undefined);
-          s.load(emptyDocument());
+          void replacing('start a new network', true).then((go) => {
+            if (go === null) return;
+            useProject.getState().setCurrent(undefined);
+            editor.getState().load(emptyDocument());
+          });
           return;
         case 'new-from-template':
           setGallery(true);
           return;
         case 'open':
-          useProject.getState().setCurrent(undefined);
           void readFile('Open');
           return;
         case 'import':
@@ -202,7 +230,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           return;
       }
     },
-    [editor, flow, host, notify, readFile, showNetwork, session, reportSave],
+    [editor, flow, host, notify, readFile, showNetwork, session, reportSave, replacing],
   );
 
   useEffect(() => host.on('shell', 'menu', ({ command }) => run(command)), [host, run]);
@@ -292,6 +320,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           {name}
         </div>
         <AutosaveBadge />
+        <DiscardedMenu session={session} />
         <nav className="toolbar" aria-label="Document">
           <button type="button" onClick={() => run('new')} title="New empty network">
             New
@@ -378,13 +407,18 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
       )}
       {gallery && (
         <Gallery
+          confirmReplace={async () => (await replacing('create a network from the template', true)) !== null}
           onClose={() => {
             session.cancelCreateOnLoad();
             setGallery(false);
           }}
         />
       )}
-      <ConflictBanner session={session} />
+      <NoticeStack>
+        <ConflictBanner session={session} />
+      </NoticeStack>
+      <UnsavedGuard session={session} />
+      {view === 'editor' && <DraftOffer session={session} editor={editor} onRecovered={() => setView('editor')} />}
       {showHistory && inProject && view === 'editor' && <HistoryPanel host={host} session={session} notify={notify} onClose={() => setShowHistory(false)} />}
       {askVersion && (
         <SaveVersionDialog

@@ -1,6 +1,6 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, ipcMain, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, shell } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import {
   ContractError,
@@ -184,6 +184,20 @@ function createWindow(): void {
     return { action: 'deny' };
   });
   win.webContents.on('will-attach-webview', (e) => e.preventDefault());
+  // The renderer refuses to unload while it holds unsaved work (beforeunload, as in a browser tab):
+  // ask, as a browser does, instead of silently keeping the window open.
+  win.webContents.on('will-prevent-unload', (e) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'This window holds changes that are not saved in a project.',
+      detail: 'Leave anyway? A network that is in no project is kept as a draft and offered again at the next start.',
+    });
+    if (choice === 0) e.preventDefault(); // (here: ignore the page's refusal and close)
+  });
 
   if (devUrl !== undefined && !app.isPackaged) void win.loadURL(devUrl);
   else void win.loadFile(rendererFile);

@@ -1,5 +1,6 @@
 import type { GraphDocument } from '../../src-shared/graph/document.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
+import { looksBinary, readableText } from '../notices/text.js';
 
 /** The file extension documents are saved with. */
 export const DOCUMENT_EXTENSION = 'skipwire.json';
@@ -7,8 +8,21 @@ export const DOCUMENT_EXTENSION = 'skipwire.json';
 export type ParsedFile = { readonly ok: true; readonly doc: GraphDocument; readonly migratedFrom: number | null } | { readonly ok: false; readonly message: string };
 
 function firstLine(s: string): string {
-  const line = s.split(/\r?\n/, 1)[0] ?? '';
+  const line = readableText(s.split(/\r?\n/, 1)[0] ?? '');
   return line.length > 200 ? `${line.slice(0, 197)}…` : line;
+}
+
+/**
+ * JSON.parse's reason without the piece of the file it quotes (V8 says `Unexpected token 'x',
+ * "…the file…" is not valid JSON`): the file's bytes are never echoed back.
+ */
+function jsonReason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const quoted = /^(.*?),? ?".*"(?:\.\.\.)? is not valid JSON$/su.exec(m);
+  if (quoted?.[1] === undefined) return m;
+  const token = /^Unexpected token '(.{1,2})'$/su.exec(quoted[1]);
+  if (token?.[1] !== undefined) return /^[\x21-\x7e]$/.test(token[1]) ? `Unexpected character ‘${token[1]}’` : 'Unexpected character';
+  return quoted[1] === '' ? 'it does not parse' : quoted[1];
 }
 
 /**
@@ -17,12 +31,13 @@ function firstLine(s: string): string {
  * document whose graph has shape errors is still a document (it opens and shows its errors).
  */
 export function parseDocumentText(text: string, fileName?: string): ParsedFile {
-  const what = fileName === undefined ? 'The file' : `“${fileName}”`;
+  const what = fileName === undefined ? 'The file' : `“${readableText(fileName, 120)}”`;
+  if (looksBinary(text)) return { ok: false, message: `${what} is not JSON: it holds binary data, not text (a Skipwire network is a .skipwire.json text file).` };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return { ok: false, message: `${what} is not JSON: ${firstLine(e instanceof Error ? e.message : String(e))}` };
+    return { ok: false, message: `${what} is not JSON: ${firstLine(jsonReason(e))}` };
   }
   const r = migrateDocument(json);
   if (!r.ok) return { ok: false, message: `${what} cannot be opened: ${firstLine(r.error.message)}` };

@@ -69,6 +69,11 @@ describe('file io', () => {
       expect(bad.message).toMatch(/^“x\.json” is not JSON: /);
       expect(bad.message).not.toContain('\n');
     }
+    // The file's own bytes are never echoed back: binary data says so; text garbage gives the reason only.
+    const png = parseDocumentText('\uFFFDPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000\u0001\u0000', 'photo.skipwire.json');
+    expect(png).toEqual({ ok: false, message: '“photo.skipwire.json” is not JSON: it holds binary data, not text (a Skipwire network is a .skipwire.json text file).' });
+    const prose = parseDocumentText('hello, this is my secret shopping list', 'list.json');
+    expect(prose).toEqual({ ok: false, message: '“list.json” is not JSON: Unexpected character ‘h’' });
     expect(parseDocumentText('{"hello":1}')).toMatchObject({ ok: false, message: expect.stringMatching(/^The file cannot be opened: /) });
     const newer = parseDocumentText(JSON.stringify({ ...emptyDocument(), schemaVersion: 99 }));
     expect(newer).toMatchObject({ ok: false, message: expect.stringContaining('newer') });

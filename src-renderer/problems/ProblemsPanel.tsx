@@ -9,6 +9,7 @@ import { getId } from '../../src-shared/graph/records.js';
 import { useEditor, useEditorStore } from '../editor/context.js';
 import { NODE_H, NODE_W } from '../editor/geometry.js';
 import { FixButton } from './FixButton.js';
+import { LastRefusal } from './LastRefusal.js';
 
 const ICON = { error: '●', warning: '▲', info: 'ℹ' } as const;
 /** Problems listed at most (a broken 1,000-node graph would otherwise list them all). */
@@ -89,6 +90,7 @@ export function ProblemsPanel() {
           {ICON.info} {counts.info}
         </span>
       </header>
+      <LastRefusal />
       {all.length === 0 ? (
         <p className="muted small problems-empty">No problems: every shape checks out.</p>
       ) : (

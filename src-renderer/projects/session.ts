@@ -1,5 +1,5 @@
 import type { Clients } from '../../src-shared/api/index.js';
-import type { VersionSummary } from '../../src-shared/api/services/projects.js';
+import type { DraftSummary, VersionSummary } from '../../src-shared/api/services/projects.js';
 import type { GraphDocument } from '../../src-shared/graph/document.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
 import { saveProjectVersion, saveToProject } from '../editor/project-save.js';
@@ -8,9 +8,31 @@ import type { EditorStore } from '../editor/store.js';
 import { useProject } from '../state/project-store.js';
 import { Autosaver } from './autosave.js';
 import type { AutosaveDeps, AutosaveStatus } from './autosave.js';
+import { useDiscarded } from './discarded.js';
+import { DraftKeeper, newDraftId } from './drafts.js';
 import { rememberProject } from './last-project.js';
 
-export type Notify = (level: 'info' | 'warning' | 'error', message: string) => void;
+export type Notify = (level: 'info' | 'warning' | 'error', message: string, opts?: { action?: { label: string; run(): void } }) => void;
+
+/** What the person chose when asked about unsaved work before it is replaced. */
+export type UnsavedChoice = 'save' | 'discard' | 'cancel';
+
+/** The question put to the person (the Save / Discard / Cancel prompt). */
+export interface UnsavedQuestion {
+  /** What is about to replace the network, as a verb phrase: "start a new network", "open the project". */
+  readonly what: string;
+  /** The network's name. */
+  readonly name: string;
+  /** The project it has unsaved changes for (its name), or null: it is in no project. */
+  readonly project: string | null;
+}
+
+/**
+ * May the network on the canvas be replaced? 'clean': nothing unsaved (or it was just saved into its
+ * project); 'saved': the person chose Save and it is now in a project; 'discarded': they chose
+ * Discard (it is kept for the session, see useDiscarded); 'cancelled': leave everything as it is.
+ */
+export type ReplaceOutcome = 'clean' | 'saved' | 'discarded' | 'cancelled';
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -32,6 +54,18 @@ export class ProjectSession {
   /** The next foreign load (the template gallery's) becomes a new project; then this is called. */
   private createOnLoad: (() => void) | null = null;
   private offs: (() => void)[] = [];
+  /**
+   * The network on the canvas came back from a draft or a discard: it is unsaved work even before
+   * its first edit. Cleared by the next load and by saving it into a project.
+   */
+  private recovered = false;
+  /** The working network while it is in no project, kept in the store as this window's draft. */
+  readonly drafts: DraftKeeper;
+  /**
+   * Asks the person what to do with unsaved work before it is replaced (the app's Save / Discard /
+   * Cancel prompt). null: nobody to ask (the caller's own checks apply).
+   */
+  beforeReplace: ((q: UnsavedQuestion) => Promise<UnsavedChoice>) | null = null;
 
   constructor(
     private readonly api: Clients,
@@ -44,7 +78,10 @@ export class ProjectSession {
       },
       now: () => Date.now(),
     },
+    draftId: string = newDraftId(),
   ) {
+    this.now = deps.now;
+    this.drafts = new DraftKeeper(api, draftId, deps.schedule, (m) => this.notify('warning', m));
     this.autosaver = new Autosaver<GraphDocument>({
       ...deps,
       save: async (id, doc, baseRevision) => {
@@ -61,15 +98,23 @@ export class ProjectSession {
     });
   }
 
+  private readonly now: () => number;
+
   /** Starts listening to the editor and the project store; returns the stop function. */
   start(): () => void {
     this.offs.push(
       this.editor.getState().onChange((doc, _diff, source) => {
         if (source !== 'load') {
-          this.autosaver.edit(doc);
+          // In a project, autosave keeps every edit; in none, the draft does.
+          if (this.autosaver.attached !== undefined) this.autosaver.edit(doc);
+          else if (Object.keys(doc.nodes).length === 0) void this.drafts.clear();
+          else this.drafts.edit(doc);
           return;
         }
         if (this.ownLoad) return;
+        // Another network replaced this one (the person was asked first, where there was unsaved work).
+        this.recovered = false;
+        void this.drafts.clear();
         const created = this.createOnLoad;
         if (created !== null) {
           this.createOnLoad = null;
@@ -95,6 +140,11 @@ export class ProjectSession {
           return;
         }
         if (this.autosaver.isDirty) void this.autosaver.flush();
+        // A network in no project with edits: its draft goes out now, and the browser asks.
+        if (this.hasUnsavedOutside()) {
+          void this.drafts.flush();
+          e.preventDefault();
+        }
       };
       window.addEventListener('beforeunload', onLeave);
       this.offs.push(() => window.removeEventListener('beforeunload', onLeave));
@@ -109,6 +159,129 @@ export class ProjectSession {
     return this.autosaver.attached;
   }
 
+  /**
+   * The network is in no project and holds work a person would miss: edits since it was loaded
+   * (anything to undo), or it came back from a draft or a discard. An empty canvas holds none.
+   */
+  hasUnsavedOutside(): boolean {
+    if (this.autosaver.attached !== undefined) return false;
+    const s = this.editor.getState();
+    if (Object.keys(s.doc.nodes).length === 0 && Object.keys(s.doc.groups).length === 0) return false;
+    return this.recovered || s.history.past.length > 0;
+  }
+
+  /**
+   * Call before anything replaces the network on the canvas (New, Open, Import, a template, another
+   * project, a recovered draft). A project's pending edits are saved first; work that is in no
+   * project, or that cannot be saved, is put to the person: Save (into the project store: the first
+   * save creates a project), Discard (kept for the session: Undo brings it back) or Cancel.
+   */
+  async confirmReplace(what: string): Promise<ReplaceOutcome> {
+    const t = this.autosaver.attached;
+    if (t !== undefined) {
+      const kind = this.autosaver.status.kind;
+      if (kind !== 'conflict' && !this.autosaver.isDirty && !this.autosaver.saving && kind !== 'error') return 'clean';
+      if (kind !== 'conflict' && (await this.autosaver.flush())) return 'clean';
+    } else if (!this.hasUnsavedOutside()) return 'clean';
+    if (this.beforeReplace === null) return 'clean';
+    const doc = this.editor.getState().doc;
+    const project = t === undefined ? null : (useProject.getState().name ?? doc.meta.name);
+    const choice = await this.beforeReplace({ what, name: doc.meta.name.trim() === '' ? 'Untitled network' : doc.meta.name, project });
+    if (choice === 'cancel') return 'cancelled';
+    if (choice === 'discard') {
+      this.discard(project);
+      return 'discarded';
+    }
+    let r: SaveOutcome;
+    try {
+      r = await this.save();
+    } catch (e) {
+      this.notify('error', `Could not save (your network is still here, nothing was replaced): ${errorText(e)}`);
+      return 'cancelled';
+    }
+    if (!r.ok) {
+      this.notify('error', `${r.message} Nothing was replaced.`);
+      return 'cancelled';
+    }
+    this.notify('info', r.message);
+    return 'saved';
+  }
+
+  /**
+   * Discard: the network on the canvas is kept for the session (the notice's Undo, or Restore
+   * discarded, brings it back) and its draft is forgotten. The caller then replaces it.
+   */
+  private discard(project: string | null): void {
+    const kept = useDiscarded.getState().keep(this.editor.getState().doc, project, this.now());
+    void this.drafts.clear();
+    this.notify('info', `Discarded “${kept.name}”. Undo brings it back (until the window is closed; also under Discarded in the top bar).`, {
+      action: { label: 'Undo', run: () => void this.restoreDiscarded(kept.id) },
+    });
+  }
+
+  /**
+   * Brings a discarded network back onto the canvas, in no project (it never goes into the project
+   * open now) and kept as this window's draft. Asks first when the canvas holds unsaved work.
+   */
+  async restoreDiscarded(id: number): Promise<boolean> {
+    const d = useDiscarded.getState().items.find((x) => x.id === id);
+    if (d === undefined) return false;
+    if ((await this.confirmReplace(`bring back “${d.name}”`)) === 'cancelled') return false;
+    if (useDiscarded.getState().take(id) === undefined) return false;
+    this.loadUnsaved(d.doc);
+    this.notify('info', `Brought back “${d.name}” (in no project: Save to keep it).`);
+    return true;
+  }
+
+  /** Drafts other windows left in the store (what this start offers to recover), newest first. */
+  async otherDrafts(): Promise<DraftSummary[]> {
+    const { drafts } = await this.api.projects.drafts({});
+    return drafts.filter((d) => d.id !== this.drafts.id && d.layers > 0);
+  }
+
+  /**
+   * Recovers a draft: its network, exactly as kept, goes onto the canvas in no project and becomes
+   * this window's draft (the old row is removed once it is kept under this window's id).
+   */
+  async recoverDraft(id: string): Promise<boolean> {
+    let reply;
+    try {
+      reply = await this.api.projects.openDraft({ id });
+    } catch (e) {
+      this.notify('error', `Could not recover the unsaved network: ${errorText(e)}`);
+      return false;
+    }
+    const m = migrateDocument(reply.document);
+    if (!m.ok) {
+      this.notify('error', `The unsaved network “${reply.draft.name}” cannot be recovered: ${m.error.message}`);
+      return false;
+    }
+    if ((await this.confirmReplace(`recover “${reply.draft.name}”`)) === 'cancelled') return false;
+    this.loadUnsaved(m.doc);
+    await this.drafts.flush();
+    if (id !== this.drafts.id) await this.declineDraft(id);
+    this.notify('info', `Recovered “${reply.draft.name}” (in no project: Save to keep it).`);
+    return true;
+  }
+
+  /** Declines a draft: it is removed from the store. */
+  async declineDraft(id: string): Promise<void> {
+    try {
+      await this.api.projects.removeDraft({ id });
+    } catch (e) {
+      this.notify('error', `Could not remove the unsaved network: ${errorText(e)}`);
+    }
+  }
+
+  /** Loads recovered work: out of any project, counted as unsaved, kept as this window's draft. */
+  private loadUnsaved(doc: GraphDocument): void {
+    this.createOnLoad = null;
+    this.attach(undefined);
+    this.load(doc);
+    this.recovered = true;
+    this.drafts.edit(doc);
+  }
+
   /** The network leaves its project (it stays in the editor, unsaved). */
   leave(): void {
     if (this.autosaver.attached === undefined) return;
@@ -117,8 +290,10 @@ export class ProjectSession {
 
   /** Opens a project: its working copy goes into the editor. False (with the reason told) when it cannot. */
   async open(id: string): Promise<boolean> {
-    // Never drop this window's unsaved changes on the way: save them first, or refuse with the way out.
-    if (this.autosaver.attached !== undefined) {
+    const go = await this.confirmReplace('open the project');
+    if (go === 'cancelled') return false;
+    // Never drop this window's unsaved changes on the way (unless the person chose Discard): save them first, or refuse with the way out.
+    if (go !== 'discarded' && this.autosaver.attached !== undefined) {
       if (this.autosaver.status.kind === 'conflict') {
         this.notify('warning', 'Not opened: this window has changes in conflict — choose Load theirs, Keep mine or Save mine as a new project first.');
         return false;
@@ -346,6 +521,11 @@ export class ProjectSession {
 
   private attach(target: SaveTarget | undefined, name?: string, savedAt: number | null = null): void {
     this.autosaver.attach(target, savedAt);
+    // In a project, the network is saved there: it is no longer a draft.
+    if (target !== undefined) {
+      this.recovered = false;
+      void this.drafts.clear();
+    }
     const p = useProject.getState();
     if (p.current?.projectId !== target?.projectId || p.current?.revision !== target?.revision) p.setCurrent(target);
     if (target !== undefined && name !== undefined) p.setName(name);

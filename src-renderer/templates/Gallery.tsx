@@ -28,7 +28,7 @@ function previewOf(t: AnyTemplateDef, options: Readonly<Record<string, unknown>>
  * New from template: the generator families with their options (a form generated from each
  * template's option schema and labels) and a live params / FLOPs preview.
  */
-export function Gallery({ onClose }: { onClose: () => void }) {
+export function Gallery({ onClose, confirmReplace }: { onClose: () => void; confirmReplace?: () => Promise<boolean> }) {
   const store = useEditorStore();
   const [selected, setSelected] = useState<AnyTemplateDef | undefined>(templateDefs[0]);
   const [options, setOptions] = useState<Record<string, unknown>>(() => (templateDefs[0] === undefined ? {} : templateDefaults(templateDefs[0])));
@@ -55,6 +55,8 @@ export function Gallery({ onClose }: { onClose: () => void }) {
     }
     setBusy(true);
     try {
+      // The network on the canvas may hold unsaved work: the person decides first (Cancel keeps it, and the gallery).
+      if (confirmReplace !== undefined && !(await confirmReplace())) return;
       await store.getState().loadLaidOut(r.doc);
     } finally {
       setBusy(false);

@@ -111,6 +111,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_status ON runs (status, created_at);
     `,
   },
+  {
+    version: 4,
+    description: 'drafts: the working network of a window that is in no project, kept on every edit so the next start can offer it back',
+    sql: `
+      -- One row per window (id chosen by the window); removed when the network is saved into a
+      -- project, discarded, or the person declines to recover it.
+      CREATE TABLE drafts (
+        id        TEXT PRIMARY KEY,
+        name      TEXT NOT NULL,
+        layers    INTEGER NOT NULL CHECK (layers >= 0),
+        saved_at  INTEGER NOT NULL,
+        document  TEXT NOT NULL CHECK (json_valid(document))
+      ) STRICT;
+      CREATE INDEX drafts_by_saved ON drafts (saved_at DESC);
+    `,
+  },
 ];
 
 /** The schema version this build of Skipwire writes. */

@@ -273,6 +273,15 @@ export function createProjectsService(o: ProjectsServiceOptions): ProjectsBacken
 
     metrics: (input) => use((s) => s.readMetrics(input.runId, input)),
 
+    // Drafts change no project: no `changed` event (another window's draft is not its business).
+    saveDraft: (input) => use((s) => s.saveDraft(input.id, checkDocument(input.document, 'the draft').document), true),
+
+    drafts: () => use((s) => ({ drafts: s.listDrafts() })),
+
+    openDraft: (input) => use((s) => s.readDraft(input.id)),
+
+    removeDraft: (input) => use((s) => ({ removed: s.removeDraft(input.id) })),
+
     storeStatus: () => {
       try {
         open();

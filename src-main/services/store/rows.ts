@@ -68,3 +68,7 @@ export const CountRow = z.object({ n: int });
 export const ProjectCountRow = z.object({ project_id: z.string(), n: int });
 
 export const SamplesRow = z.object({ samples: jsonText.nullable() });
+
+export const DraftRow = z.object({ id: z.string(), name: z.string(), layers: int.min(0), saved_at: int });
+export type DraftRow = z.infer<typeof DraftRow>;
+export const DraftWithDocumentRow = DraftRow.extend({ document: jsonText });

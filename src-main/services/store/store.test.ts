@@ -53,7 +53,7 @@ describe('opening', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['checkpoints', 'metrics', 'projects', 'runs', 'settings', 'versions', 'working_copies']);
+    expect(tables).toEqual(['checkpoints', 'drafts', 'metrics', 'projects', 'runs', 'settings', 'versions', 'working_copies']);
     raw.close();
     const again = openStore(join(dir, 'a', 'b'));
     expect(again.migrationsApplied).toEqual([]);
@@ -113,7 +113,7 @@ describe('migrations', () => {
     raw.close();
 
     const s = openStore();
-    expect(s.migrationsApplied).toEqual([3]);
+    expect(s.migrationsApplied).toEqual([3, 4]);
     expect(s.getRun('r1')).toMatchObject({ status: 'running', engine: 'wasm', hyperparameters: { epochs: 2 }, label: null, group: null });
     expect(s.listRunsByStatus(['running', 'paused']).map((r) => [r.id, r.owner])).toEqual([['r1', null]]);
     expect(s.listRunsByStatus(['queued']).map((r) => r.id)).toEqual(['r2']);
@@ -170,7 +170,7 @@ describe('migrations', () => {
     raw.close();
 
     const s = openStore();
-    expect(s.migrationsApplied).toEqual([2, 3]);
+    expect(s.migrationsApplied).toEqual([2, 3, 4]);
     expect(s.getProject('p1')).toMatchObject({ name: 'Old project', revision: 7, createdAt: 1000, updatedAt: 2000 });
     expect(s.readWorkingCopy('p1').document).toEqual(doc);
     expect(s.listVersions('p1').map((v) => v.message)).toEqual(['first']);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { z } from 'zod';
 import { DocumentJson } from '../../../src-shared/api/common.js';
 import type {
+  DraftSummary,
   MetricPoint,
   ProjectSummary,
   RunSummary,
@@ -19,6 +20,8 @@ import {
   CheckpointInfoRow,
   CheckpointRow,
   CountRow,
+  DraftRow,
+  DraftWithDocumentRow,
   MetricRow,
   ProjectCountRow,
   ProjectRow,
@@ -99,6 +102,10 @@ function toRun(r: RunRow): RunSummary {
     label: r.label,
     group: r.group_id,
   };
+}
+
+function toDraft(r: DraftRow): DraftSummary {
+  return { id: r.id, name: r.name, layers: r.layers, savedAt: r.saved_at };
 }
 
 /** A stored run with the process that trains it (the store's view; the contract's RunSummary has no owner). */
@@ -592,6 +599,41 @@ export class Store {
     this.write('save to', () => {
       this.db.prepare('DELETE FROM settings WHERE key = ?').run(key);
     });
+  }
+
+  // ---- drafts (a window's network in no project) -------------------------------------------
+
+  /** Keeps (or replaces) the draft of window `id`: the network as it is now. */
+  saveDraft(id: string, document: GraphDocument): DraftSummary {
+    const name = clip(document.meta.name, 200);
+    const layers = Object.keys(document.nodes).length;
+    const text = JSON.stringify(document);
+    return this.write('save to', () => {
+      const t = this.now();
+      this.db
+        .prepare('INSERT INTO drafts (id, name, layers, saved_at, document) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, layers = excluded.layers, saved_at = excluded.saved_at, document = excluded.document')
+        .run(id, name, layers, t, text);
+      return { id, name, layers, savedAt: t };
+    });
+  }
+
+  /** Every draft, newest first. */
+  listDrafts(): DraftSummary[] {
+    return this.read(() => this.all(DraftRow, 'draft', 'SELECT id, name, layers, saved_at FROM drafts ORDER BY saved_at DESC, id').map(toDraft));
+  }
+
+  /** A draft with its network exactly as kept. */
+  readDraft(id: string): { draft: DraftSummary; document: DocumentJson } {
+    return this.read(() => {
+      const row = this.one(DraftWithDocumentRow, 'draft', 'SELECT id, name, layers, saved_at, document FROM drafts WHERE id = ?', id);
+      if (row === undefined) throw new StoreError('not-found', `no draft with id ${id}`);
+      return { draft: toDraft(row), document: this.document(row.document, `draft ${id}`) };
+    });
+  }
+
+  /** Forgets a draft; false when there was none. */
+  removeDraft(id: string): boolean {
+    return this.write('save to', () => this.db.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes > 0);
   }
 
   /** id -> revision of every project (for noticing saves made by another process). */

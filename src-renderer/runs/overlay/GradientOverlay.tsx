@@ -3,7 +3,7 @@ import { useEditor } from '../../editor/context.js';
 import { useRunFocus } from '../../state/run-focus.js';
 import { RAMP_START, decadeTicks, formatDecade, formatNorm, logDomain, ramp } from './color-scale.js';
 import { expandRepeats } from '../../../src-shared/graph/repeat.js';
-import { overlayView, sameNetwork } from './flow-tint.js';
+import { overlayView, sameNetwork, sharedLayers } from './flow-tint.js';
 import { setOverlayView, useOverlayView, useRunProbes } from './overlay-state.js';
 import { allGradNorms } from './probe-model.js';
 import './overlay.css';
@@ -31,19 +31,20 @@ export function GradientOverlay() {
   const domain = useMemo(() => (history === undefined ? null : logDomain(allGradNorms(history.slice(-SCALE_WINDOW)))), [history]);
 
   const kinds = probes?.kinds ?? null;
-  const other = useMemo(() => {
-    if (kinds === null) return false;
+  // The overlay belongs to the run's network: on another one (no layer in common) it is not shown.
+  const { other, foreign } = useMemo(() => {
+    if (kinds === null) return { other: false, foreign: false };
     const expanded = Object.values(doc.groups).some((g) => g.repeat > 1) ? expandRepeats(doc) : doc;
-    return !sameNetwork(expanded, kinds);
+    return { other: !sameNetwork(expanded, kinds), foreign: sharedLayers(expanded, kinds) === 0 };
   }, [doc, kinds]);
 
   useEffect(() => {
-    setOverlayView(on && latest !== undefined ? overlayView(doc, latest, domain, kinds) : null);
-  }, [on, latest, doc, domain, kinds]);
+    setOverlayView(on && !foreign && latest !== undefined ? overlayView(doc, latest, domain, kinds) : null);
+  }, [on, foreign, latest, doc, domain, kinds]);
   useEffect(() => () => setOverlayView(null), []);
 
   const view = useOverlayView((s) => s.view);
-  if (runId === null) return null;
+  if (runId === null || foreign) return null;
   const tinted = view === null ? 0 : [...view.tints.values()].filter((t) => t.own).length;
   return (
     <div className="grad-legend" data-testid="grad-legend" aria-label="Gradient-flow overlay">

@@ -1,8 +1,9 @@
+import { emptyDocument } from '../../../src-shared/graph/document.js';
 import { describe, expect, it } from 'vitest';
 import { cifarResNet, buildGraph } from '../../../src-shared/graph/sample-graphs.js';
 import { colorFor } from './color-scale.js';
 import { expandRepeats } from '../../../src-shared/graph/repeat.js';
-import { blockTint, deadBadge, overlayView, residualBadge, sameNetwork } from './flow-tint.js';
+import { blockTint, deadBadge, overlayView, residualBadge, sameNetwork, sharedLayers } from './flow-tint.js';
 import type { ProbeSnapshot } from './probe-model.js';
 
 const snap = (nodes: Record<string, number | null>, extra: Partial<ProbeSnapshot> = {}): ProbeSnapshot => ({
@@ -92,6 +93,15 @@ describe('overlayView', () => {
     expect(sameNetwork(doc, kinds)).toBe(false);
     kinds.delete(conv1);
     expect(sameNetwork(doc, kinds)).toBe(false);
+  });
+
+  it('counts the layers the canvas shares with the run (none: another network, no overlay)', () => {
+    const kinds = new Map(Object.values(expandRepeats(doc).nodes).map((n) => [n.id, n.kind]));
+    const all = Object.keys(expandRepeats(doc).nodes).length;
+    expect(sharedLayers(expandRepeats(doc), kinds)).toBe(all);
+    kinds.set(conv1, 'Dense');
+    expect(sharedLayers(expandRepeats(doc), kinds)).toBe(all - 1);
+    expect(sharedLayers(emptyDocument(), kinds)).toBe(0);
   });
 
   it('tints nothing without a domain (no finite norm yet)', () => {

@@ -157,3 +157,14 @@ export function sameNetwork(expanded: GraphDocument, runKinds: ReadonlyMap<strin
   if (nodes.length !== runKinds.size) return false;
   return nodes.every((n) => runKinds.get(n.id) === n.kind);
 }
+
+/**
+ * How many layers of the canvas the run trained too (same id, same kind; a repeated block unrolled
+ * as the trainer did). 0: the canvas holds another network, and the run's overlay does not belong
+ * on it.
+ */
+export function sharedLayers(expanded: GraphDocument, runKinds: ReadonlyMap<string, string>): number {
+  let n = 0;
+  for (const node of Object.values(expanded.nodes)) if (runKinds.get(node.id) === node.kind) n++;
+  return n;
+}

@@ -99,6 +99,20 @@ export const StoreStatus = z.object({
 });
 export type StoreStatus = z.infer<typeof StoreStatus>;
 
+/**
+ * A draft: the working network of a window that is in no project, kept in the store on every edit
+ * (debounced) so that the next start can offer it back. One per window; `id` is the window's.
+ */
+export const DraftSummary = z.object({
+  id: Id,
+  /** The network's name (meta.name), as it was when last kept. */
+  name: z.string(),
+  /** How many layers (nodes) it has. */
+  layers: z.number().int().min(0),
+  savedAt: z.number(),
+});
+export type DraftSummary = z.infer<typeof DraftSummary>;
+
 export const projectsService = defineService(
   'projects',
   {
@@ -185,6 +199,14 @@ export const projectsService = defineService(
       'Metric samples of a run, by step',
     ),
     storeStatus: method(Empty, StoreStatus, 'Where projects are kept, whether the store opened, and what was moved aside'),
+    saveDraft: method(
+      z.object({ id: Id, document: DocumentJson }).strict(),
+      DraftSummary,
+      'Keep the working network of a window that is in no project (replaces that window’s draft)',
+    ),
+    drafts: method(Empty, z.object({ drafts: z.array(DraftSummary) }), 'Drafts left by windows, newest first (what the next start offers to recover)'),
+    openDraft: method(z.object({ id: Id }).strict(), z.object({ draft: DraftSummary, document: DocumentJson }), 'A draft and its network, exactly as kept'),
+    removeDraft: method(z.object({ id: Id }).strict(), z.object({ removed: z.boolean() }), 'Forget a draft (saved into a project, discarded, or declined); removed: false when there was none'),
   },
   {
     /** A project changed (saved, renamed, trashed …); `by` is the client that changed it, or `another process`. */
