@@ -92,12 +92,12 @@ describe('skipwire projects', () => {
     expect((await cli('projects', 'import', good)).code).toBe(0);
     const before = (await cli('projects', 'list', '--all', '--json')).out;
 
-    expect(await refused(2, 'projects', 'import', writeDoc('bad.json', '{"schemaVersion": 1,'))).toMatch(/^skipwire: cannot import .*bad\.json: not JSON \(/);
+    expect(await refused(2, 'projects', 'import', writeDoc('bad.json', '{"schemaVersion": 1,'))).toMatch(/^skipwire: .*bad\.json: not a Skipwire document: not JSON \(/);
     expect(await refused(2, 'projects', 'import', writeDoc('wrong.json', '{"name": "x"}'))).toMatch(
-      /^skipwire: cannot import .*wrong\.json: not a Skipwire document: it has no schemaVersion$/,
+      /^skipwire: .*wrong\.json: not a Skipwire document: it has no schemaVersion$/,
     );
     expect(await refused(2, 'projects', 'import', writeDoc('newer.json', '{"schemaVersion": 42}'))).toMatch(
-      /^skipwire: cannot import .*newer\.json: made by a newer Skipwire \(schema 42; this app reads up to 1\)$/,
+      /^skipwire: .*newer\.json: made by a newer Skipwire \(schema 42; this app reads up to 1\)$/,
     );
     expect(await refused(2, 'projects', 'import', join(dir, 'missing.json'))).toMatch(/^skipwire: cannot read .*missing\.json: no such file$/);
     expect(await refused(2, 'projects', 'import', dir)).toMatch(/: not a file$/);

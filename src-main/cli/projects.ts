@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ContractError, Dispatcher, MAX_OPEN_BYTES, projectsService } from '../../src-shared/api/index.js';
+import { ContractError, Dispatcher, projectsService } from '../../src-shared/api/index.js';
 import type { OutputOf } from '../../src-shared/api/index.js';
 import { resolveDataDir } from '../services/paths.js';
 import { createProjectsService } from '../services/store/projects-service.js';
+import { readDocumentFile } from './document-file.js';
 import { CliError } from './output.js';
 import type { Io } from './output.js';
 
@@ -118,23 +119,14 @@ export function registerProjects(program: Command, io: Io): void {
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { name?: string; json?: boolean }) => {
       const path = resolve(file);
-      let text: string;
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) throw new CliError(`cannot import ${file}: not a file`);
-        if (st.size > MAX_OPEN_BYTES) throw new CliError(`cannot import ${file}: larger than ${MAX_OPEN_BYTES} bytes`);
-        text = readFileSync(path, 'utf8');
-      } catch (err) {
-        if (err instanceof CliError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`);
-      }
+      // Refused here exactly as `check` refuses it (and as the store would): one line, exit 2.
+      const { text } = readDocumentFile(file);
       await withProjects(io, async (call) => {
         let result: OutputOf<typeof projectsService, 'importDocument'>;
         try {
           result = await call('importDocument', opts.name === undefined ? { text } : { text, name: opts.name });
         } catch (err) {
-          if (err instanceof CliError) throw new CliError(`cannot import ${file}: ${err.message.replace(/^the file: /, '')}`, err.exitCode);
+          if (err instanceof CliError) throw new CliError(`${file}: ${err.message.replace(/^the file: /, '')}`, err.exitCode);
           throw err;
         }
         if (opts.json === true) {

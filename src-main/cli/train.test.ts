@@ -150,7 +150,7 @@ describe('skipwire train', () => {
       [['train', tiny, '--dataset', 'synthetic', '--lr', 'fast'], /--lr must be a number/],
       [['train', tiny, '--dataset', 'synthetic', '--engine', 'tpu'], /--engine must be auto, /],
       [['train', tiny, '--dataset', 'synthetic', '--schedule', 'linear'], /--schedule takes constant, cosine or step/],
-      [['train', join(dir, 'missing.json'), '--dataset', 'synthetic'], /cannot read .*missing\.json: ENOENT/],
+      [['train', join(dir, 'missing.json'), '--dataset', 'synthetic'], /cannot read .*missing\.json: no such file/],
       [['train', tiny, '--dataset', 'synthetic:shape', '--engine', 'wasm'], /synthetic takes "classification" or "segmentation"/],
     ];
     for (const [args, message] of cases) {

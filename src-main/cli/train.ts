@@ -1,5 +1,4 @@
 import type { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { ContractError } from '../../src-shared/api/errors.js';
@@ -19,7 +18,7 @@ import type { HyperparametersInput } from '../../src-shared/api/services/trainin
 import { ProjectSummary } from '../../src-shared/api/services/projects.js';
 import { costReport, formatCount } from '../../src-shared/graph/cost.js';
 import { inferShapes } from '../../src-shared/graph/infer.js';
-import { migrateDocument } from '../../src-shared/graph/migrations.js';
+import { readDocumentFile } from './document-file.js';
 import { parseDatasetSpec } from '../services/datasets/spec.js';
 import { resolveDataDir } from '../services/paths.js';
 import { closeBackend, createBackend } from '../services/registry.js';
@@ -185,20 +184,7 @@ async function enqueue(
  * refusal (bad graph, dataset, flags, memory) exit 2.
  */
 export async function train(file: string, f: TrainFlags, io: Io, env: TrainEnv = {}): Promise<void> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${err instanceof Error && 'code' in err ? String(err.code) : String(err)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    throw new CliError(`${file} is not a Skipwire document: not JSON`);
-  }
-  const migrated = migrateDocument(json);
-  if (!migrated.ok) throw new CliError(`${file}: ${migrated.error.message}`);
+  const migrated = readDocumentFile(file);
   let dataset;
   try {
     dataset = parseDatasetSpec(f.dataset);

@@ -1,4 +1,5 @@
 import type { GraphDocument } from '../../src-shared/graph/document.js';
+import { parseJsonText } from '../../src-shared/graph/limits.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
 
 /** The file extension documents are saved with. */
@@ -18,13 +19,10 @@ function firstLine(s: string): string {
  */
 export function parseDocumentText(text: string, fileName?: string): ParsedFile {
   const what = fileName === undefined ? 'The file' : `“${fileName}”`;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, message: `${what} is not JSON: ${firstLine(e instanceof Error ? e.message : String(e))}` };
-  }
-  const r = migrateDocument(json);
+  // The one way every reader parses a document (the CLI's check/export/import and the store too).
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) return { ok: false, message: `${what} cannot be opened: ${firstLine(parsed.message)}` };
+  const r = migrateDocument(parsed.json);
   if (!r.ok) return { ok: false, message: `${what} cannot be opened: ${firstLine(r.error.message)}` };
   return { ok: true, doc: r.doc, migratedFrom: r.migratedFrom };
 }

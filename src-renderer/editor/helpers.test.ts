@@ -67,7 +67,7 @@ describe('file io', () => {
     const bad = parseDocumentText('{ nope', 'x.json');
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
-      expect(bad.message).toMatch(/^“x\.json” is not JSON: /);
+      expect(bad.message).toMatch(/^“x\.json” cannot be opened: not a Skipwire document: not JSON \(/);
       expect(bad.message).not.toContain('\n');
     }
     expect(parseDocumentText('{"hello":1}')).toMatchObject({ ok: false, message: expect.stringMatching(/^The file cannot be opened: /) });
