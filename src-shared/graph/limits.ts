@@ -5,14 +5,20 @@
  * generation, JSON.stringify) never meets a value deep enough to overflow the stack, and SQLite's
  * `json_valid` (which refuses nesting over 1,000) accepts whatever passed here.
  */
-export const DOCUMENT_LIMITS = {
+export interface DocumentLimits {
+  readonly maxDepth: number;
+  readonly maxStringLength: number;
+  readonly maxItems: number;
+}
+
+export const DOCUMENT_LIMITS: DocumentLimits = {
   /** Containers (objects/arrays) inside one another, the document itself being level 1. */
   maxDepth: 64,
   /** Characters in any one string, keys included. */
   maxStringLength: 100_000,
   /** Items in one array, or keys in one object. */
   maxItems: 100_000,
-} as const;
+};
 
 export interface LimitViolation {
   readonly path: readonly (string | number)[];
@@ -40,7 +46,7 @@ function violation(path: readonly (string | number)[], what: string): LimitViola
  * The first place a parsed JSON value breaks DOCUMENT_LIMITS, or null. Iterative (an explicit
  * stack), so it is itself safe at any depth; it stops at the first violation.
  */
-export function findLimitViolation(value: unknown, limits: typeof DOCUMENT_LIMITS = DOCUMENT_LIMITS): LimitViolation | null {
+export function findLimitViolation(value: unknown, limits: DocumentLimits = DOCUMENT_LIMITS): LimitViolation | null {
   const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
   for (;;) {
     const top = stack.pop();
