@@ -65,7 +65,7 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
 
   // through the contract, as the app calls it (the store only for a run: opened here, closed after)
   const d = new Dispatcher();
-  const projects = o.run === undefined ? null : createProjectsService({ dataDir: env.dataDir ?? resolveDataDir(), dispatcher: d, watchIntervalMs: null });
+  const projects = o.run === undefined ? null : createProjectsService({ dataDir: env.dataDir ?? resolveDataDir(), dispatcher: d, watchIntervalMs: null, markDeadRuns: true });
   d.provide(exportService, createExportService(projects === null ? {} : { store: projects.store }));
   let reply: { folder: string; files: ExportedFile[]; run?: ExportRunSource | undefined };
   try {

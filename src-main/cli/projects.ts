@@ -19,13 +19,14 @@ type Methods = (typeof projectsService)['methods'];
  */
 async function withProjects<T>(io: Io, fn: (call: <K extends keyof Methods & string>(m: K, input: unknown) => Promise<OutputOf<typeof projectsService, K>>) => Promise<T>): Promise<T> {
   const d = new Dispatcher();
-  const backend = createProjectsService({ dataDir: resolveDataDir(), dispatcher: d });
+  const backend = createProjectsService({ dataDir: resolveDataDir(), dispatcher: d, markDeadRuns: true });
   d.provide(projectsService, backend.impl);
   d.onEvent((frame) => {
-    // A moved-aside store or an unavailable one is worth a line on stderr even with --json.
+    // A moved-aside store or one opened read-only is worth a line on stderr even with --json. An
+    // unavailable store is not: the command's own error says it, once.
     if (frame.service === 'system' && frame.event === 'notice') {
       const n = z.object({ level: z.string(), message: z.string() }).safeParse(frame.payload);
-      if (n.success && n.data.level !== 'info') io.err(`skipwire: ${n.data.message}`);
+      if (n.success && n.data.level === 'warning') io.err(`skipwire: ${n.data.message}`);
     }
   });
   const call = async <K extends keyof Methods & string>(m: K, input: unknown): Promise<OutputOf<typeof projectsService, K>> => {
