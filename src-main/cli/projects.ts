@@ -19,14 +19,15 @@ type Methods = (typeof projectsService)['methods'];
  */
 async function withProjects<T>(io: Io, fn: (call: <K extends keyof Methods & string>(m: K, input: unknown) => Promise<OutputOf<typeof projectsService, K>>) => Promise<T>): Promise<T> {
   const d = new Dispatcher();
+  const warnings: string[] = [];
   const backend = createProjectsService({ dataDir: resolveDataDir(), dispatcher: d, markDeadRuns: true });
   d.provide(projectsService, backend.impl);
   d.onEvent((frame) => {
-    // A moved-aside store or one opened read-only is worth a line on stderr even with --json. An
-    // unavailable store is not: the command's own error says it, once.
+    // A moved-aside store or one opened read-only is worth a line on stderr even with --json,
+    // after the command's output. A failing command prints only its own error (which says why).
     if (frame.service === 'system' && frame.event === 'notice') {
       const n = z.object({ level: z.string(), message: z.string() }).safeParse(frame.payload);
-      if (n.success && n.data.level === 'warning') io.err(`skipwire: ${n.data.message}`);
+      if (n.success && n.data.level === 'warning') warnings.push(`skipwire: ${n.data.message}`);
     }
   });
   const call = async <K extends keyof Methods & string>(m: K, input: unknown): Promise<OutputOf<typeof projectsService, K>> => {
@@ -39,7 +40,9 @@ async function withProjects<T>(io: Io, fn: (call: <K extends keyof Methods & str
     }
   };
   try {
-    return await fn(call);
+    const result = await fn(call);
+    for (const w of warnings) io.err(w);
+    return result;
   } finally {
     backend.close();
   }

@@ -84,6 +84,14 @@ describe('skipwire train', () => {
     120_000,
   );
 
+  it('a network without normalization whose loss becomes NaN/Infinity: the run stops, exit 1 with one line naming the step', async () => {
+    const file = join(dir, 'overflow.json');
+    writeFileSync(file, JSON.stringify(tinyNet({ overflow: 13 })));
+    const io = capture();
+    expect(await run(['train', file, '--dataset', 'synthetic', '--epochs', '2', '--batch', '16', '--engine', 'wasm', '--seed', '1', '--no-save'], io)).toBe(1);
+    expect(io.errs).toEqual([expect.stringMatching(/^skipwire: training failed: the loss became (NaN|[+-]Infinity) \(a non-finite network output or loss\) at step 1 \(epoch 1, batch 1 of \d+\) with learning rate 0\.1: training stopped — lower the learning rate or add normalization/)]);
+  }, 60_000);
+
   it('a folder dataset with undecodable images is refused before training (listed, exit 2), or trained without them with --skip-bad-images', async () => {
     const images = join(dir, 'images');
     for (const [cls, v] of [

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -270,8 +270,18 @@ export function openDb(dataDir: string, o: OpenOptions = {}): OpenedDb {
     const path = join(dataDir, DB_FILE);
     if (o.readOnlyFallback !== true || !(err instanceof StoreError) || err.kind !== 'io' || !isUnwritable(err.cause)) throw err;
     if (!existsSync(path) || !lstatSync(path).isFile()) throw err;
-    return openReadOnly(path, reasonFor(err.cause));
+    return openReadOnly(path, whyUnwritable(dataDir, err.cause));
   }
+}
+
+/** Why a store cannot be written, said about the place when the place is the reason (a read-only mount, no permission). */
+function whyUnwritable(dataDir: string, cause: unknown): string {
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    return reasonFor(err);
+  }
+  return reasonFor(cause);
 }
 
 function openWritable(dataDir: string, o: OpenOptions): OpenedDb {

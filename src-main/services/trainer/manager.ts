@@ -636,7 +636,13 @@ export class Trainer {
           } catch (err) {
             run.worker = null;
             void worker.terminate();
-            reject(err instanceof TrainingRefused ? err : new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err))));
+            reject(
+              err instanceof TrainingRefused
+                ? err
+                : err instanceof StoreError && err.kind !== 'not-found' && err.kind !== 'invalid'
+                  ? new TrainingRefused('store', err.message)
+                  : new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err))),
+            );
             return;
           }
           this.o.onWorker?.(run.id, worker);
