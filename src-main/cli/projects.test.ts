@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainDocument } from '../services/store/test-helpers.js';
 import { run } from './program.js';
@@ -108,6 +109,17 @@ describe('skipwire projects', () => {
     expect(await refused(2, 'projects', 'frobnicate')).toMatch(/unknown command/);
 
     expect((await cli('projects', 'list', '--all', '--json')).out).toEqual(before);
+  });
+
+  it('a store written by a newer Skipwire: exit 1, one line, no notice before it', async () => {
+    expect((await cli('projects', 'import', writeDoc('good.json', JSON.stringify(chainDocument(1))))).code).toBe(0);
+    const db = new Database(join(dir, 'data', 'skipwire.db'));
+    db.pragma('user_version = 99');
+    db.close();
+    const r = await cli('projects', 'list', '--json');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([expect.stringMatching(/^skipwire: the project store at .*skipwire\.db was written by a newer Skipwire \(store schema 99, this version knows up to \d+\): update Skipwire$/)]);
   });
 
   it('a store that cannot be opened exits 1 with where and why', async () => {
