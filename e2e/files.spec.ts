@@ -21,7 +21,7 @@ test('open, import and export .skipwire.json files; bad files change nothing and
   await expect(page.getByTestId('problem').filter({ hasText: 'Add "a": input 1 is not connected' })).toBeVisible();
   // Not JSON, not a document, newer: one line, nothing changes.
   for (const [name, content, why] of [
-    ['notes.skipwire.json', '{ this is not json', '“notes.skipwire.json” is not JSON'],
+    ['notes.skipwire.json', '{ this is not json', '“notes.skipwire.json” cannot be opened: not a Skipwire document: not JSON'],
     ['other.json', '{"hello": 1}', '“other.json” cannot be opened'],
     ['future.skipwire.json', JSON.stringify({ ...JSON.parse(BROKEN), schemaVersion: 99 }), 'newer'],
   ] as const) {

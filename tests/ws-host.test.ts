@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { shellService } from '../src-shared/api/index.js';
+import { MAX_IN_FLIGHT, shellService } from '../src-shared/api/index.js';
 import { createBackend } from '../src-main/services/registry.js';
 import { startBrowserHost } from '../src-main/server/server.js';
 import type { BrowserHost } from '../src-main/server/server.js';
@@ -45,6 +45,14 @@ describe('WsHost', () => {
       code: expect.stringMatching(/bad-request|failed/),
       message: expect.stringContaining('no-such-project'),
     });
+    host.close();
+  });
+
+  it('holds calls beyond the host\'s in-flight limit back until replies free a slot: none is answered busy', async () => {
+    const host = makeHost(server.token);
+    const n = MAX_IN_FLIGHT * 3;
+    const replies = await Promise.all(Array.from({ length: n }, (_, i) => host.api.system.ping({ nonce: `n${i}` })));
+    expect(replies.map((r) => r.nonce)).toEqual(Array.from({ length: n }, (_, i) => `n${i}`));
     host.close();
   });
 

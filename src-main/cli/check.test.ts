@@ -90,9 +90,9 @@ describe('skipwire check', () => {
 
   it('a file that is not a readable document: exit 2, one line, no stack trace', async () => {
     const cases: [string, RegExp][] = [
-      [join(dir, 'nope.json'), /cannot read .*nope\.json: ENOENT/],
-      [dir, /cannot read .*: EISDIR/],
-      [file('text.json', 'hello {'), /is not a Skipwire document: not JSON/],
+      [join(dir, 'nope.json'), /cannot read .*nope\.json: no such file/],
+      [dir, /cannot read .*: not a file/],
+      [file('text.json', 'hello {'), /text\.json: not a Skipwire document: not JSON \(/],
       [file('array.json', [1, 2]), /not a Skipwire document: expected a JSON object, got an array/],
       [file('object.json', { hello: 1 }), /not a Skipwire document: it has no schemaVersion/],
       [file('newer.json', { schemaVersion: 99 }), /made by a newer Skipwire/],

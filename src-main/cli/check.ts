@@ -1,34 +1,17 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { fmtShape } from '../../src-shared/layers/lib/shape.js';
 import { formatCount } from '../../src-shared/graph/cost.js';
 import { countBySeverity } from '../../src-shared/graph/diagnostics.js';
-import { checkDocument, type CheckReport } from '../../src-shared/graph/report.js';
+import { inferShapes } from '../../src-shared/graph/infer.js';
+import { reportOf, type CheckReport } from '../../src-shared/graph/report.js';
+import { readDocumentFile } from './document-file.js';
 import { CliError } from './output.js';
 import type { Io } from './output.js';
 
-function oneLine(s: string): string {
-  return s.split('\n')[0] ?? s;
-}
-
-/** Reads a document file; anything that is not a readable document is a CliError (exit 2). */
+/** Reads a document file (readDocumentFile: the one way every command reads one) and checks it. */
 export function readReport(file: string): CheckReport {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const why = err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.message : String(err);
-    throw new CliError(`cannot read ${file}: ${oneLine(why)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`${file} is not a Skipwire document: not JSON (${oneLine(err instanceof Error ? err.message : String(err))})`);
-  }
-  const r = checkDocument(json);
-  if (!r.ok) throw new CliError(`${file}: ${oneLine(r.error.message)}`);
-  return r.report;
+  const { doc, migratedFrom } = readDocumentFile(file);
+  return reportOf(inferShapes(doc), migratedFrom);
 }
 
 /** The `--json` object: ok, totals, diagnostics with their fixes, a shape per node. */

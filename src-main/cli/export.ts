@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ContractError, Dispatcher, exportService, MAX_OPEN_BYTES } from '../../src-shared/api/index.js';
+import { ContractError, Dispatcher, exportService } from '../../src-shared/api/index.js';
 import type { ExportedFile, ExportRunSource, ExportTarget } from '../../src-shared/api/index.js';
-import { checkDocument } from '../../src-shared/graph/report.js';
+import { inferShapes } from '../../src-shared/graph/infer.js';
+import { reportOf } from '../../src-shared/graph/report.js';
+import { readDocumentFile } from './document-file.js';
 import { createExportService } from '../services/export/service.js';
 import { resolveDataDir } from '../services/paths.js';
 import { createProjectsService } from '../services/store/projects-service.js';
@@ -16,23 +17,6 @@ export const FORMATS: Readonly<Record<string, ExportTarget>> = { ts: 'typescript
 
 function oneLine(s: string): string {
   return s.split('\n')[0] ?? s;
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_OPEN_BYTES) throw new CliError(`cannot read ${file}: larger than ${MAX_OPEN_BYTES} bytes`);
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    const why = err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.message : String(err);
-    throw new CliError(`cannot read ${file}: ${why === 'ENOENT' ? 'no such file' : oneLine(why)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new CliError(`${file} is not a Skipwire document: not JSON (${oneLine(err instanceof Error ? err.message : String(err))})`);
-  }
 }
 
 function human(bytes: number): string {
@@ -63,10 +47,10 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
   const target = FORMATS[o.format];
   if (target === undefined) throw new CliError(`--format must be one of ${Object.keys(FORMATS).join(', ')}; got "${o.format}"`);
   if (file === undefined && o.run === undefined) throw new CliError('export needs a FILE, or --run ID to export a training run');
-  const json = file === undefined ? undefined : readJson(file);
+  const read = file === undefined ? undefined : readDocumentFile(file);
+  const json = read?.json;
   const what = file ?? `run ${o.run ?? ''}`;
-  const checked = json === undefined ? null : checkDocument(json);
-  if (checked !== null && !checked.ok) throw new CliError(`${file ?? ''}: ${oneLine(checked.error.message)}`);
+  const checked = read === undefined ? null : { doc: read.doc, report: reportOf(inferShapes(read.doc), read.migratedFrom) };
   if (checked !== null && !checked.report.ok) {
     const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
     const line = `cannot export ${what}: the graph has ${errors.length} error${errors.length === 1 ? '' : 's'}`;
@@ -81,7 +65,7 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
 
   // through the contract, as the app calls it (the store only for a run: opened here, closed after)
   const d = new Dispatcher();
-  const projects = o.run === undefined ? null : createProjectsService({ dataDir: env.dataDir ?? resolveDataDir(), dispatcher: d, watchIntervalMs: null });
+  const projects = o.run === undefined ? null : createProjectsService({ dataDir: env.dataDir ?? resolveDataDir(), dispatcher: d, watchIntervalMs: null, markDeadRuns: true });
   d.provide(exportService, createExportService(projects === null ? {} : { store: projects.store }));
   let reply: { folder: string; files: ExportedFile[]; run?: ExportRunSource | undefined };
   try {

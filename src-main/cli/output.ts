@@ -25,3 +25,18 @@ export function parsePort(value: string): number {
   if (n > 65535) throw new CliError(`--port must be a whole number from 0 to 65535, got "${value}"`);
   return n;
 }
+
+let pipeGuard = false;
+
+/**
+ * `skipwire check FILE | head`: when the reader of stdout (or stderr) goes away, the command stops
+ * quietly with exit 0, as it would have finished anyway for that reader, instead of dying on an
+ * unhandled EPIPE. Installed once, for the real process streams only.
+ */
+export function exitQuietlyWhenPipeCloses(exit: (code: number) => never = (c) => process.exit(c)): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => exit(err.code === 'EPIPE' ? 0 : 1));
+  }
+}

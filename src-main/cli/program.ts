@@ -9,7 +9,7 @@ import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerTemplate } from './template.js';
 import { registerTrain } from './train.js';
-import { CliError, processIo } from './output.js';
+import { CliError, exitQuietlyWhenPipeCloses, processIo } from './output.js';
 import type { Io } from './output.js';
 
 /** The `skipwire` command line. Later issues register check, template, train, export, doctor, bench, projects. */
@@ -39,6 +39,7 @@ export function buildProgram(io: Io = processIo): Command {
 
 /** Runs the CLI; resolves with the exit code (help/version: 0; bad input: 2; failures: 1). */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) exitQuietlyWhenPipeCloses();
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

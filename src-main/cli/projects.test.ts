@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainDocument } from '../services/store/test-helpers.js';
 import { run } from './program.js';
@@ -92,12 +93,12 @@ describe('skipwire projects', () => {
     expect((await cli('projects', 'import', good)).code).toBe(0);
     const before = (await cli('projects', 'list', '--all', '--json')).out;
 
-    expect(await refused(2, 'projects', 'import', writeDoc('bad.json', '{"schemaVersion": 1,'))).toMatch(/^skipwire: cannot import .*bad\.json: not JSON \(/);
+    expect(await refused(2, 'projects', 'import', writeDoc('bad.json', '{"schemaVersion": 1,'))).toMatch(/^skipwire: .*bad\.json: not a Skipwire document: not JSON \(/);
     expect(await refused(2, 'projects', 'import', writeDoc('wrong.json', '{"name": "x"}'))).toMatch(
-      /^skipwire: cannot import .*wrong\.json: not a Skipwire document: it has no schemaVersion$/,
+      /^skipwire: .*wrong\.json: not a Skipwire document: it has no schemaVersion$/,
     );
     expect(await refused(2, 'projects', 'import', writeDoc('newer.json', '{"schemaVersion": 42}'))).toMatch(
-      /^skipwire: cannot import .*newer\.json: made by a newer Skipwire \(schema 42; this app reads up to 1\)$/,
+      /^skipwire: .*newer\.json: made by a newer Skipwire \(schema 42; this app reads up to 1\)$/,
     );
     expect(await refused(2, 'projects', 'import', join(dir, 'missing.json'))).toMatch(/^skipwire: cannot read .*missing\.json: no such file$/);
     expect(await refused(2, 'projects', 'import', dir)).toMatch(/: not a file$/);
@@ -110,6 +111,17 @@ describe('skipwire projects', () => {
     expect((await cli('projects', 'list', '--all', '--json')).out).toEqual(before);
   });
 
+  it('a store written by a newer Skipwire: exit 1, one line, no notice before it', async () => {
+    expect((await cli('projects', 'import', writeDoc('good.json', JSON.stringify(chainDocument(1))))).code).toBe(0);
+    const db = new Database(join(dir, 'data', 'skipwire.db'));
+    db.pragma('user_version = 99');
+    db.close();
+    const r = await cli('projects', 'list', '--json');
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual([expect.stringMatching(/^skipwire: the project store at .*skipwire\.db was written by a newer Skipwire \(store schema 99, this version knows up to \d+\): update Skipwire$/)]);
+  });
+
   it('a store that cannot be opened exits 1 with where and why', async () => {
     const file = join(dir, 'file');
     writeFileSync(file, 'x');
@@ -117,8 +129,9 @@ describe('skipwire projects', () => {
     const r = await cli('projects', 'list', '--json');
     expect(r.code).toBe(1);
     expect(r.out).toEqual([]);
-    // The notice and the error: both one line, both say where.
-    expect(r.err.every((l) => l.includes(join(file, 'data')) && !l.includes('\n'))).toBe(true);
+    // One line that says where and why (no "Projects cannot be saved" notice before it).
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain(join(file, 'data'));
     expect(r.err.at(-1)).toMatch(/^skipwire: cannot create the data folder .* a part of the path is a file, not a folder/);
     expect(existsSync(join(file, 'data'))).toBe(false);
   });

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ContractError, Dispatcher, MAX_OPEN_BYTES, projectsService } from '../../src-shared/api/index.js';
+import { ContractError, Dispatcher, projectsService } from '../../src-shared/api/index.js';
 import type { OutputOf } from '../../src-shared/api/index.js';
 import { resolveDataDir } from '../services/paths.js';
 import { createProjectsService } from '../services/store/projects-service.js';
+import { readDocumentFile } from './document-file.js';
 import { CliError } from './output.js';
 import type { Io } from './output.js';
 
@@ -18,13 +19,15 @@ type Methods = (typeof projectsService)['methods'];
  */
 async function withProjects<T>(io: Io, fn: (call: <K extends keyof Methods & string>(m: K, input: unknown) => Promise<OutputOf<typeof projectsService, K>>) => Promise<T>): Promise<T> {
   const d = new Dispatcher();
-  const backend = createProjectsService({ dataDir: resolveDataDir(), dispatcher: d });
+  const warnings: string[] = [];
+  const backend = createProjectsService({ dataDir: resolveDataDir(), dispatcher: d, markDeadRuns: true });
   d.provide(projectsService, backend.impl);
   d.onEvent((frame) => {
-    // A moved-aside store or an unavailable one is worth a line on stderr even with --json.
+    // A moved-aside store or one opened read-only is worth a line on stderr even with --json,
+    // after the command's output. A failing command prints only its own error (which says why).
     if (frame.service === 'system' && frame.event === 'notice') {
       const n = z.object({ level: z.string(), message: z.string() }).safeParse(frame.payload);
-      if (n.success && n.data.level !== 'info') io.err(`skipwire: ${n.data.message}`);
+      if (n.success && n.data.level === 'warning') warnings.push(`skipwire: ${n.data.message}`);
     }
   });
   const call = async <K extends keyof Methods & string>(m: K, input: unknown): Promise<OutputOf<typeof projectsService, K>> => {
@@ -37,7 +40,9 @@ async function withProjects<T>(io: Io, fn: (call: <K extends keyof Methods & str
     }
   };
   try {
-    return await fn(call);
+    const result = await fn(call);
+    for (const w of warnings) io.err(w);
+    return result;
   } finally {
     backend.close();
   }
@@ -118,23 +123,14 @@ export function registerProjects(program: Command, io: Io): void {
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { name?: string; json?: boolean }) => {
       const path = resolve(file);
-      let text: string;
-      try {
-        const st = statSync(path);
-        if (!st.isFile()) throw new CliError(`cannot import ${file}: not a file`);
-        if (st.size > MAX_OPEN_BYTES) throw new CliError(`cannot import ${file}: larger than ${MAX_OPEN_BYTES} bytes`);
-        text = readFileSync(path, 'utf8');
-      } catch (err) {
-        if (err instanceof CliError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`);
-      }
+      // Refused here exactly as `check` refuses it (and as the store would): one line, exit 2.
+      const { text } = readDocumentFile(file);
       await withProjects(io, async (call) => {
         let result: OutputOf<typeof projectsService, 'importDocument'>;
         try {
           result = await call('importDocument', opts.name === undefined ? { text } : { text, name: opts.name });
         } catch (err) {
-          if (err instanceof CliError) throw new CliError(`cannot import ${file}: ${err.message.replace(/^the file: /, '')}`, err.exitCode);
+          if (err instanceof CliError) throw new CliError(`${file}: ${err.message.replace(/^the file: /, '')}`, err.exitCode);
           throw err;
         }
         if (opts.json === true) {

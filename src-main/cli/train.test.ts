@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTemplate } from '../../src-shared/templates/registry.js';
@@ -83,6 +84,45 @@ describe('skipwire train', () => {
     120_000,
   );
 
+  it('a network without normalization whose loss becomes NaN/Infinity: the run stops, exit 1 with one line naming the step', async () => {
+    const file = join(dir, 'overflow.json');
+    writeFileSync(file, JSON.stringify(tinyNet({ overflow: 13 })));
+    const io = capture();
+    expect(await run(['train', file, '--dataset', 'synthetic', '--epochs', '2', '--batch', '16', '--engine', 'wasm', '--seed', '1', '--no-save'], io)).toBe(1);
+    expect(io.errs).toEqual([expect.stringMatching(/^skipwire: training failed: the loss became (NaN|[+-]Infinity) \(a non-finite network output or loss\) at step 1 \(epoch 1, batch 1 of \d+\) with learning rate 0\.1: training stopped — lower the learning rate or add normalization/)]);
+  }, 60_000);
+
+  it('a folder dataset with undecodable images is refused before training (listed, exit 2), or trained without them with --skip-bad-images', async () => {
+    const images = join(dir, 'images');
+    for (const [cls, v] of [
+      ['a', 20],
+      ['b', 220],
+    ] as const) {
+      mkdirSync(join(images, cls), { recursive: true });
+      for (let i = 0; i < 8; i++) {
+        await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: v, g: (i * 9) % 255, b: v } } }).png().toFile(join(images, cls, `${i}.png`));
+      }
+    }
+    writeFileSync(join(images, 'b', 'corrupt.png'), Buffer.from('\x89PNG\r\n\x1a\nnot really a png'));
+    const two = join(dir, 'two-classes.json');
+    writeFileSync(two, JSON.stringify(tinyNet({ classes: 2 })));
+    const refused = capture();
+    expect(await run(['train', two, '--dataset', `folder:${images}`, '--epochs', '1', '--batch', '4', '--engine', 'wasm', '--no-save'], refused)).toBe(2);
+    expect(refused.errs).toEqual([expect.stringMatching(/^skipwire: 1 of 17 images in .*images cannot be decoded: b\/corrupt\.png \(.+\) — fix or remove them, or skip them \(--skip-bad-images\)$/)]);
+    expect(refused.outs).toEqual([]);
+
+    const io = capture();
+    expect(await run(['train', two, '--dataset', `folder:${images}`, '--skip-bad-images', '--epochs', '1', '--batch', '4', '--engine', 'wasm', '--seed', '1', '--json'], io), io.errs.join('\n')).toBe(0);
+    const lines = io.outs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual({ event: 'skipped-images', count: 1, files: [join(images, 'b', 'corrupt.png')] });
+    expect(lines.at(-1)).toMatchObject({ event: 'done', status: 'done', epochs: 1 });
+    // the run keeps which images it left out
+    const store = Store.open(join(dir, 'data'));
+    const run1 = store.getRun((lines[0] as { runId: string }).runId);
+    expect((run1.hyperparameters as { dataset: { spec: unknown } }).dataset.spec).toEqual({ kind: 'folder', path: images, skipBadImages: true, exclude: [join(images, 'b', 'corrupt.png')] });
+    store.close();
+  }, 60_000);
+
   it('prints one line per epoch when not on a terminal, and redraws a progress bar on one', async () => {
     const io = capture();
     expect(await run(['train', tiny, '--dataset', 'synthetic', '--epochs', '2', '--batch', '16', '--engine', 'wasm', '--seed', '1', '--no-save'], io), io.errs.join('\n')).toBe(0);
@@ -150,7 +190,7 @@ describe('skipwire train', () => {
       [['train', tiny, '--dataset', 'synthetic', '--lr', 'fast'], /--lr must be a number/],
       [['train', tiny, '--dataset', 'synthetic', '--engine', 'tpu'], /--engine must be auto, /],
       [['train', tiny, '--dataset', 'synthetic', '--schedule', 'linear'], /--schedule takes constant, cosine or step/],
-      [['train', join(dir, 'missing.json'), '--dataset', 'synthetic'], /cannot read .*missing\.json: ENOENT/],
+      [['train', join(dir, 'missing.json'), '--dataset', 'synthetic'], /cannot read .*missing\.json: no such file/],
       [['train', tiny, '--dataset', 'synthetic:shape', '--engine', 'wasm'], /synthetic takes "classification" or "segmentation"/],
     ];
     for (const [args, message] of cases) {

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { ContractError } from '../../src-shared/api/errors.js';
 import type { EventFrame } from '../../src-shared/api/protocol.js';
 import {
@@ -19,7 +19,7 @@ import type { HyperparametersInput } from '../../src-shared/api/services/trainin
 import { ProjectSummary } from '../../src-shared/api/services/projects.js';
 import { costReport, formatCount } from '../../src-shared/graph/cost.js';
 import { inferShapes } from '../../src-shared/graph/infer.js';
-import { migrateDocument } from '../../src-shared/graph/migrations.js';
+import { readDocumentFile } from './document-file.js';
 import { parseDatasetSpec } from '../services/datasets/spec.js';
 import { resolveDataDir } from '../services/paths.js';
 import { closeBackend, createBackend } from '../services/registry.js';
@@ -52,6 +52,8 @@ export interface TrainFlags {
   queue?: boolean;
   /** The run's label (with --queue). */
   label?: string;
+  /** folder datasets: train without the images the scan cannot decode (instead of refusing). */
+  skipBadImages?: boolean;
 }
 
 export interface TrainEnv {
@@ -133,6 +135,12 @@ function epochLine(e: EpochEvent): string {
   return `epoch ${e.epoch}/${e.epochs}: train loss ${fix(e.trainLoss)} acc ${pct(e.trainAccuracy)}${val} · ${e.imagesPerSecond.toFixed(1)} img/s · ${duration(e.seconds)} · lr ${Number(e.learningRate.toPrecision(3))} · ETA ${duration(e.etaSeconds)}`;
 }
 
+/** The images a run left out (its folder dataset's `exclude`), from its stored hyperparameters. */
+function excludedImages(hyperparameters: unknown): string[] {
+  const r = z.object({ dataset: z.object({ spec: z.object({ exclude: z.array(z.string()).optional() }).loose() }).loose() }).loose().safeParse(hyperparameters);
+  return r.success ? (r.data.dataset.spec.exclude ?? []) : [];
+}
+
 /** Finds (or makes) the project a CLI run is saved in: --project by id or exact name, else one named after the file. */
 async function projectFor(d: ReturnType<typeof createBackend>, file: string, document: unknown, wanted: string | undefined): Promise<ProjectSummary> {
   const name = wanted ?? basename(file);
@@ -185,23 +193,14 @@ async function enqueue(
  * refusal (bad graph, dataset, flags, memory) exit 2.
  */
 export async function train(file: string, f: TrainFlags, io: Io, env: TrainEnv = {}): Promise<void> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${err instanceof Error && 'code' in err ? String(err.code) : String(err)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    throw new CliError(`${file} is not a Skipwire document: not JSON`);
-  }
-  const migrated = migrateDocument(json);
-  if (!migrated.ok) throw new CliError(`${file}: ${migrated.error.message}`);
+  const migrated = readDocumentFile(file);
   let dataset;
   try {
     dataset = parseDatasetSpec(f.dataset);
+    if (f.skipBadImages === true) {
+      if (dataset.kind !== 'folder') throw new Error('--skip-bad-images is for folder datasets (folder:PATH)');
+      dataset = { ...dataset, skipBadImages: true };
+    }
   } catch (err) {
     throw new CliError(`--dataset: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -319,6 +318,13 @@ export async function train(file: string, f: TrainFlags, io: Io, env: TrainEnv =
           (project !== null ? ` — saved in project "${project.name}" as run ${reply.runId}` : ' — not saved'),
       );
     }
+    // A folder's undecodable images left out by --skip-bad-images: said before the first epoch.
+    const skipped = dataset.kind === 'folder' && dataset.skipBadImages === true ? await d.call('training', 'get', { runId }, ctx).then((r) => excludedImages((r as { run?: { hyperparameters?: unknown } }).run?.hyperparameters), () => []) : [];
+    if (skipped.length > 0) {
+      const line = `skipped ${skipped.length} image${skipped.length === 1 ? '' : 's'} that cannot be decoded: ${skipped.slice(0, 10).join(', ')}${skipped.length > 10 ? ` and ${skipped.length - 10} more` : ''}`;
+      if (f.json === true) out({ event: 'skipped-images', count: skipped.length, files: skipped.slice(0, 10) });
+      else io.out(`  ${line}`);
+    }
     for (const frame of held.splice(0)) handle(frame);
     const end = await ended;
     clearLine();
@@ -377,6 +383,7 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--json', 'one JSON line per event, then {"event":"done",…}')
     .option('--queue', 'queue the run in its project instead of training now: the app or `skipwire serve` trains queued runs one after another')
     .option('--label <name>', 'a short name for the run (shown in run lists)')
+    .option('--skip-bad-images', 'folder datasets: leave out the images that cannot be decoded (listed before training) instead of refusing the run')
     .action(async (file: string, flags: TrainFlags) => {
       const tty = io === processIo && process.stdout.isTTY === true ? (s: string) => void process.stdout.write(s) : null;
       await train(file, flags, io, { tty });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { ClientFrame, ContractError, MAX_FRAME_BYTES } from '../../src-shared/api/index.js';
+import { ClientFrame, ContractError, MAX_FRAME_BYTES, MAX_IN_FLIGHT } from '../../src-shared/api/index.js';
 import type { Dispatcher, ServerFrame } from '../../src-shared/api/index.js';
 import { closeBackend } from '../services/registry.js';
 import { allowedHosts, allowedOrigins, cookieName, newToken, presentedTokens, tokensEqual } from './auth.js';
@@ -20,6 +20,8 @@ export interface BrowserHostOptions {
   token?: string;
   /** The host owns the back end: close() also shuts it down (training workers stopped, store closed). */
   ownsBackend?: boolean;
+  /** Where the host reports a connection it dropped (one line each); stderr by default. */
+  log?: (line: string) => void;
 }
 
 export interface BrowserHost {
@@ -29,6 +31,8 @@ export interface BrowserHost {
   readonly url: string;
   readonly origin: string;
   clients(): number;
+  /** Connections closed because of what their client sent (malformed or oversized frames, not reading). */
+  dropped(): number;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,10 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
 type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
 /**
@@ -74,6 +82,8 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
   const sockets = new Set<WebSocket>();
   let port = 0;
   let nextClient = 1;
+  let dropped = 0;
+  const log = o.log ?? ((line: string): void => void process.stderr.write(line + '\n'));
 
   const check = (req: IncomingMessage, url: URL): Verdict => {
     const host = req.headers.host ?? '';
@@ -89,9 +99,27 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
     return { ok: true };
   };
 
+  // maxPayload: the largest message the contract carries is projects.import / dialog.saveFile with
+  // up to MAX_OPEN_BYTES (64 MiB) of file text inside a JSON frame; MAX_FRAME_BYTES (96 MiB) leaves
+  // room for its escaping. A frame announced larger is refused from its header (close 1009) before
+  // any of it is buffered.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  wss.on('error', (err: Error) => log(`skipwire: browser host: WebSocket server: ${oneLine(err.message)}`));
   const send = (ws: WebSocket, frame: ServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    // A client that stops reading while replies and events pile up is dropped rather than
+    // allowed to grow this process without bound.
+    if (ws.bufferedAmount > MAX_FRAME_BYTES) {
+      drop(ws, 'it stopped reading (more than 96 MiB waiting to be sent)');
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  };
+  const names = new WeakMap<WebSocket, string>();
+  const drop = (ws: WebSocket, why: string): void => {
+    dropped++;
+    log(`skipwire: browser host: closed connection ${names.get(ws) ?? '?'}: ${why}`);
+    ws.terminate();
   };
   const offEvents = o.dispatcher.onEvent((frame) => {
     for (const ws of sockets) send(ws, frame);
@@ -99,8 +127,16 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
 
   wss.on('connection', (ws: WebSocket) => {
     const clientId = `ws-${nextClient++}`;
+    names.set(ws, clientId);
     sockets.add(ws);
+    let inFlight = 0;
     ws.on('close', () => sockets.delete(ws));
+    // ws has already closed the connection (1002 malformed frame, 1007 invalid UTF-8, 1009 too
+    // large) when it emits 'error'; without a listener the error would end this process.
+    ws.on('error', (err: Error & { code?: string }) => {
+      dropped++;
+      log(`skipwire: browser host: closed connection ${clientId}: ${oneLine(err.message)}${err.code === undefined ? '' : ` (${err.code})`}`);
+    });
     send(ws, { t: 'hello', clientId });
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
@@ -121,13 +157,22 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
         return;
       }
       const { id, service, method, input } = frame.data;
-      o.dispatcher.call(service, method, input, { transport: 'websocket', clientId }).then(
-        (value) => send(ws, { t: 'reply', id, ok: true, value }),
-        (err: unknown) => {
-          const e = err instanceof ContractError ? err : new ContractError('failed', err instanceof Error ? err.message : String(err));
-          send(ws, { t: 'reply', id, ok: false, error: e.toWire() });
-        },
-      );
+      if (inFlight >= MAX_IN_FLIGHT) {
+        send(ws, { t: 'reply', id, ok: false, error: { code: 'busy', message: `${MAX_IN_FLIGHT} calls are already in flight on this connection: wait for their replies` } });
+        return;
+      }
+      inFlight++;
+      o.dispatcher
+        .call(service, method, input, { transport: 'websocket', clientId })
+        .then(
+          (value) => send(ws, { t: 'reply', id, ok: true, value }),
+          (err: unknown) => {
+            const e = err instanceof ContractError ? err : new ContractError('failed', err instanceof Error ? err.message : String(err));
+            send(ws, { t: 'reply', id, ok: false, error: e.toWire() });
+          },
+        )
+        .catch((err: unknown) => log(`skipwire: browser host: reply to ${clientId} not sent: ${oneLine(err instanceof Error ? err.message : String(err))}`))
+        .finally(() => inFlight--);
     });
   });
 
@@ -165,6 +210,8 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
   };
 
   const server = createServer((req, res) => {
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const verdict = check(req, url);
     if (!verdict.ok) {
@@ -202,7 +249,14 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
     sendFile(res, file, securityHeaders(port));
   });
 
+  // A broken HTTP request (bad headers, a reset mid-request) is answered 400 or dropped; it never
+  // reaches the process's uncaught handler.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code !== 'ECONNRESET' && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const verdict: Verdict = url.pathname !== '/ws' ? { ok: false, status: 403, reason: 'unknown socket path' } : check(req, url);
     if (!verdict.ok) {
@@ -222,6 +276,7 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
       resolveListen();
     });
   });
+  server.on('error', (err: Error) => log(`skipwire: browser host: ${oneLine(err.message)}`));
   port = (server.address() as AddressInfo).port;
   const origin = `http://${LOOPBACK}:${port}`;
 
@@ -231,6 +286,7 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
     origin,
     url: `${origin}/?token=${token}`,
     clients: () => sockets.size,
+    dropped: () => dropped,
     close: async () => {
       offEvents();
       for (const ws of sockets) ws.terminate();

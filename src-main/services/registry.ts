@@ -52,7 +52,7 @@ export function createBackend(o: BackendOptions): Dispatcher {
   // The store opens on the first projects call: a store that cannot open (read-only or full
   // disk, newer schema) fails those calls with one line and a notice, and the backend still starts.
   // Long-running hosts watch for saves made by another process on the same data folder.
-  const projects = createProjectsService({ dataDir: o.dataDir, dispatcher: d, watchIntervalMs: o.mode === 'cli' ? null : 1000 });
+  const projects = createProjectsService({ dataDir: o.dataDir, dispatcher: d, watchIntervalMs: o.mode === 'cli' ? null : 1000, markDeadRuns: o.mode === 'cli' });
   d.provide(projectsService, projects.impl);
   // Training engines: probed on the first call (never at startup), then cached.
   const engines = createEnginesService();

@@ -1,4 +1,5 @@
 import type { GraphDocument } from '../../src-shared/graph/document.js';
+import { parseJsonText } from '../../src-shared/graph/limits.js';
 import { migrateDocument } from '../../src-shared/graph/migrations.js';
 import { looksBinary, readableText } from '../notices/text.js';
 
@@ -33,13 +34,19 @@ function jsonReason(e: unknown): string {
 export function parseDocumentText(text: string, fileName?: string): ParsedFile {
   const what = fileName === undefined ? 'The file' : `“${readableText(fileName, 120)}”`;
   if (looksBinary(text)) return { ok: false, message: `${what} is not JSON: it holds binary data, not text (a Skipwire network is a .skipwire.json text file).` };
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    return { ok: false, message: `${what} is not JSON: ${firstLine(jsonReason(e))}` };
+  // The one way every reader parses a document (the CLI's check/export/import and the store too);
+  // the reason is JSON.parse's without the piece of the file it quotes.
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    let reason = 'it does not parse';
+    try {
+      JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    } catch (e) {
+      reason = jsonReason(e);
+    }
+    return { ok: false, message: `${what} cannot be opened: not a Skipwire document: not JSON (${firstLine(reason)})` };
   }
-  const r = migrateDocument(json);
+  const r = migrateDocument(parsed.json);
   if (!r.ok) return { ok: false, message: `${what} cannot be opened: ${firstLine(r.error.message)}` };
   return { ok: true, doc: r.doc, migratedFrom: r.migratedFrom };
 }

@@ -66,7 +66,7 @@ describe('file io', () => {
     const bad = parseDocumentText('{ nope', 'x.json');
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
-      expect(bad.message).toMatch(/^“x\.json” is not JSON: /);
+      expect(bad.message).toMatch(/^“x\.json” cannot be opened: not a Skipwire document: not JSON \(/);
       expect(bad.message).not.toContain('\n');
     }
     // The file's own bytes are never echoed back: binary data says so; text garbage gives the reason only.

@@ -1,4 +1,4 @@
-import { ContractError, ServerFrame, createClients } from '../../src-shared/api/index.js';
+import { ContractError, MAX_IN_FLIGHT, ServerFrame, createClients } from '../../src-shared/api/index.js';
 import type { Clients, ReplyFrame } from '../../src-shared/api/index.js';
 import type { ConnectionState, Host } from './host.js';
 import { HostEvents } from './events.js';
@@ -35,6 +35,10 @@ export class WsHost implements Host {
   private readonly events = new HostEvents();
   private readonly pending = new Map<number, Pending>();
   private readonly queue: string[] = [];
+  /** Calls sent and not yet answered; the host answers more than MAX_IN_FLIGHT with 'busy'. */
+  private inFlight = 0;
+  /** Calls held back until a reply frees a slot. */
+  private readonly backlog: string[] = [];
   private socket: SocketLike | undefined;
   private nextId = 1;
   private closed = false;
@@ -51,12 +55,14 @@ export class WsHost implements Host {
     this.events.setState('connecting');
     ws.onopen = () => {
       this.events.setState('open');
-      for (const f of this.queue.splice(0)) ws.send(f);
+      for (const f of this.queue.splice(0)) this.transmit(f);
     };
     ws.onmessage = (ev) => this.receive(ev.data);
     ws.onerror = () => undefined;
     ws.onclose = () => {
       this.events.setState('closed');
+      this.inFlight = 0;
+      this.backlog.length = 0;
       for (const [id, p] of this.pending) {
         p.reject(new ContractError('transport', 'the connection to Skipwire closed before it answered'));
         this.pending.delete(id);
@@ -80,9 +86,22 @@ export class WsHost implements Host {
     else if (f.t === 'reply') this.settle(f);
   }
 
+  private transmit(frame: string): void {
+    const ws = this.socket;
+    if (ws === undefined || ws.readyState !== 1) this.queue.push(frame);
+    else if (this.inFlight >= MAX_IN_FLIGHT) this.backlog.push(frame);
+    else {
+      this.inFlight++;
+      ws.send(frame);
+    }
+  }
+
   private settle(f: ReplyFrame): void {
     const p = this.pending.get(f.id);
     if (p === undefined) return;
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    const next = this.backlog.shift();
+    if (next !== undefined) this.transmit(next);
     this.pending.delete(f.id);
     if (f.ok) p.resolve(f.value);
     else p.reject(ContractError.fromWire(f.error));
@@ -94,8 +113,7 @@ export class WsHost implements Host {
     const frame = JSON.stringify({ t: 'call', id, service, method, input });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      if (this.socket !== undefined && this.socket.readyState === 1) this.socket.send(frame);
-      else this.queue.push(frame);
+      this.transmit(frame);
     });
   }
 

@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   'unavailable', // the service exists in the contract but this host does not provide it
   'failed', // the service threw
   'transport', // the connection broke
+  'busy', // too many calls in flight on one connection: retry after the replies
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -4,6 +4,9 @@ import { WireError } from './errors.js';
 /** Largest WebSocket message either side accepts (bytes). */
 export const MAX_FRAME_BYTES = 96 * 1024 * 1024;
 
+/** Calls one WebSocket connection may have waiting for replies; more are answered 'busy' at once. */
+export const MAX_IN_FLIGHT = 64;
+
 const Segment = z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9]*$/);
 
 /** Client -> server. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commentText, docstringText, fileStem, NameScope, pyClassName } from './names.js';
+import { commentText, docstringText, fileStem, NameScope, pyClassName, pyModuleName } from './names.js';
 import { numLit, pyString, tsString } from '../layers/lib/code.js';
 
 describe('generated names', () => {
@@ -26,6 +26,17 @@ describe('generated names', () => {
     expect(fileStem('')).toBe('model');
     expect(pyClassName('ResNet-20 (option B)')).toBe('ResNet20OptionB');
     expect(pyClassName('3 heads')).toBe('Net3Heads');
+  });
+
+  it('Python module names are never keywords, imported modules or digit-led (a network named "import" broke train_ddp.py)', () => {
+    expect(pyModuleName('ResNet-20')).toBe('resnet_20');
+    expect(pyModuleName('import')).toBe('model_import');
+    expect(pyModuleName('class')).toBe('model_class');
+    expect(pyModuleName('Math')).toBe('model_math');
+    expect(pyModuleName('time')).toBe('model_time');
+    expect(pyModuleName('train ddp')).toBe('model_train_ddp');
+    expect(pyModuleName('56 layers')).toBe('model_56_layers');
+    expect(pyModuleName('')).toBe('model');
   });
 
   it('string literals read back exactly, whatever the text', () => {

@@ -89,6 +89,19 @@ export function fileStem(text: string): string {
   return s === '' ? 'model' : s;
 }
 
+/**
+ * A Python module name (file stem) from the document name: `resnet_20`. Never a keyword (`from
+ * import import …` does not parse: found by bench/fuzz.ts), nor a module the generated scripts
+ * import (a `math.py` beside train_ddp.py would shadow the standard library's), nor a leading digit.
+ */
+export function pyModuleName(text: string): string {
+  const stem = fileStem(text).replace(/-/g, '_');
+  return /^[0-9]/.test(stem) || PY_RESERVED.has(stem) || PY_MODULES_IMPORTED.has(stem) ? `model_${stem}` : stem;
+}
+
+/** Modules the generated PyTorch files import, and their own names. */
+const PY_MODULES_IMPORTED = new Set(['train_ddp', 'torch', 'argparse', 'math', 'os', 'socket', 'time', 'json', 'struct', 'sys', 'typing', 'collections', 'numpy', 'safetensors']);
+
 /** A Python class name from the document name: `ResNet20`. */
 export function pyClassName(text: string): string {
   const parts = text

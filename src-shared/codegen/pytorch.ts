@@ -2,7 +2,7 @@ import { costReport } from '../graph/cost.js';
 import type { GraphDocument, NodeId } from '../graph/document.js';
 import { chw } from '../layers/lib/code.js';
 import type { PyHelper, PyPrintContext, PyPrinted, PyTensor } from '../layers/printers.js';
-import { commentText, docstringText, fileStem, NameScope, pyClassName } from './names.js';
+import { commentText, docstringText, NameScope, pyClassName, pyModuleName } from './names.js';
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop } from './plan.js';
 import { encodeSafetensors } from './safetensors.js';
@@ -56,9 +56,7 @@ const INDENT = '    ';
 
 export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyTorchExportOptions = {}): PyTorchExport {
   const plan = planCode(doc);
-  let stem = fileStem(doc.meta.name).replace(/-/g, '_');
-  if (/^[0-9]/.test(stem) || stem === 'train_ddp' || stem === 'torch') stem = `model_${stem}`;
-  const moduleName = stem;
+  const moduleName = pyModuleName(doc.meta.name);
   const className = pyClassName(doc.meta.name || 'Model');
   const helpers = new Map<string, PyHelper>();
   const classes: PyClass[] = [];

@@ -21,6 +21,22 @@ export type EdgeId = z.infer<typeof EdgeId>;
 export const GroupId = NodeId;
 export type GroupId = z.infer<typeof GroupId>;
 
+/**
+ * What a name may hold, the same wherever one is kept (a network's name, a layer's or block's
+ * label, a project's name in the store): no control characters (U+0000–U+001F, U+007F–U+009F;
+ * SQLite stops reading a name at U+0000) and no unpaired surrogate (it cannot be written as UTF-8).
+ */
+export const NAME_RULE_MESSAGE = 'a name cannot contain control characters or unpaired surrogates';
+// eslint-disable-next-line no-control-regex
+const NOT_IN_A_NAME = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udfff]/u;
+export function isAllowedName(s: string): boolean {
+  return !NOT_IN_A_NAME.test(s);
+}
+/** A name or label of at most `max` characters that follows the name rule. */
+export function nameString(max: number): z.ZodString {
+  return z.string().max(max).regex(new RegExp(`^(?:(?!${NOT_IN_A_NAME.source}).)*$`, 'su'), NAME_RULE_MESSAGE);
+}
+
 export const Position = z.object({ x: z.number().finite(), y: z.number().finite() });
 export type Position = z.infer<typeof Position>;
 
@@ -31,7 +47,7 @@ export const GraphNode = z.object({
   kind: z.string().min(1).max(64),
   params: z.record(z.string(), z.unknown()),
   position: Position,
-  label: z.string().max(200).optional(),
+  label: nameString(200).optional(),
   group: GroupId.optional(),
 });
 export type GraphNode = z.infer<typeof GraphNode>;
@@ -48,7 +64,7 @@ export type GraphEdge = z.infer<typeof GraphEdge>;
 /** A block: a labelled set of nodes, shown collapsed or expanded, optionally repeated ×N. */
 export const GraphGroup = z.object({
   id: GroupId,
-  label: z.string().max(200),
+  label: nameString(200),
   collapsed: z.boolean(),
   repeat: z.number().int().min(1).max(1000),
   parent: GroupId.optional(),
@@ -63,7 +79,7 @@ export const InputSpec = z.object({
 export type InputSpec = z.infer<typeof InputSpec>;
 
 export const DocumentMeta = z.object({
-  name: z.string().max(200),
+  name: nameString(200),
   description: z.string().max(10_000).optional(),
   task: z.enum(['classification', 'segmentation', 'regression']).optional(),
   /** Template that generated it and its options, when it came from one. */

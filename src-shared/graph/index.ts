@@ -7,6 +7,7 @@ export * from './topo.js';
 export * from './integrity.js';
 export * from './records.js';
 export * from './migrations.js';
+export * from './limits.js';
 export * from './infer.js';
 export * from './diagnostics.js';
 export * from './cost.js';

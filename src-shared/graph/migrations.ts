@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { CURRENT_SCHEMA_VERSION, GraphDocument } from './document.js';
+import { CURRENT_SCHEMA_VERSION, GraphDocument, nameString } from './document.js';
 import type { GraphEdge, GraphNode } from './document.js';
 import { checkIntegrity } from './integrity.js';
+import { findLimitViolation } from './limits.js';
 import { hasId, newRecords } from './records.js';
 
 /**
@@ -26,6 +27,8 @@ export type MigrationErrorCode =
   | 'newer-version'
   /** A version no migration starts from. */
   | 'unknown-version'
+  /** Nested too deep, a string or array too long (DOCUMENT_LIMITS): refused before anything reads it. */
+  | 'too-large'
   /** Does not match its version's schema. */
   | 'invalid'
   /** Schema-valid but referentially broken (an edge to a missing node, ...). */
@@ -72,7 +75,7 @@ const V0Node = z.object({
   kind: z.string().min(1).max(64),
   params: z.record(z.string(), z.unknown()).optional(),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
-  label: z.string().max(200).optional(),
+  label: nameString(200).optional(),
 });
 
 const V0Edge = z.object({
@@ -90,7 +93,7 @@ const V0Edge = z.object({
 const V0Document = z
   .object({
     schemaVersion: z.literal(0),
-    name: z.string().max(200),
+    name: nameString(200),
     description: z.string().max(10_000).optional(),
     inputShape: z.tuple([z.number().int().min(1).max(16_384), z.number().int().min(1).max(16_384), z.number().int().min(1).max(4096)]),
     nodes: z.array(V0Node),
@@ -208,6 +211,8 @@ export function migrateDocument(json: unknown): MigrateResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, error: { code: 'not-an-object', message: `not a Skipwire document: expected a JSON object, got ${kindOf(json)}` } };
   }
+  const over = findLimitViolation(json);
+  if (over !== null) return { ok: false, error: { code: 'too-large', message: over.message, path: over.path } };
   const version: unknown = 'schemaVersion' in json ? json.schemaVersion : undefined;
   if (version === undefined) return { ok: false, error: { code: 'no-version', message: 'not a Skipwire document: it has no schemaVersion', path: ['schemaVersion'] } };
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from './dataset.js';
-import { describeFolder, openFolder } from './folder.js';
+import { badImagesLine, describeFolder, openFolder, scanFolder } from './folder.js';
 import { DatasetError } from './types.js';
 import { collect, tempDir } from './testing.js';
 
@@ -80,5 +80,34 @@ describe('image folders (decoded and resized with sharp)', () => {
     expect(err).toBeInstanceOf(DatasetError);
     expect((err as Error).message).toMatch(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot decode image`));
     await expect(openFolder(root, { shape: [4, 4, 2] })).rejects.toThrow(/1 \(grayscale\) or 3 \(RGB\) channels, not 2/);
+  });
+
+  it('scans every image before training: undecodable ones are listed (first ten and a count), and can be left out', async () => {
+    const root = await fixture('flat');
+    expect(await scanFolder(root, [4, 4, 3])).toEqual({ checked: 6, bad: [] });
+    const bad: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const f = join(root, i % 2 === 0 ? 'cats' : 'dogs', `bad${String(i).padStart(2, '0')}.png`);
+      writeFileSync(f, Buffer.from('\x89PNG\r\n\x1a\nthis is not really a png'));
+      bad.push(f);
+    }
+    // a real image cut short
+    const full = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 1, g: 2, b: 3 } } }).jpeg().toBuffer();
+    const cut = join(root, 'cats', 'cut.jpg');
+    writeFileSync(cut, full.subarray(0, Math.floor(full.length / 2)));
+    bad.push(cut);
+    const scan = await scanFolder(root, [4, 4, 3]);
+    expect(scan.checked).toBe(19);
+    expect(scan.bad.map((b) => b.file)).toEqual([...bad].sort());
+    const line = badImagesLine(root, scan.bad, scan.checked);
+    expect(line).toMatch(/^13 of 19 images in .* cannot be decoded: cats\/bad00\.png \(.+\), /);
+    expect(line).toMatch(/ and 3 more — fix or remove them, or skip them \(--skip-bad-images\)$/);
+    expect(line).not.toContain('\n');
+    // left out: the source holds only the good images and decodes all of them
+    const src = await openFolder(root, { shape: [4, 4, 3], exclude: scan.bad.map((b) => b.file) });
+    expect(src.counts).toEqual({ train: 6, test: 0 });
+    expect(src.location).toMatch(/13 undecodable images skipped/);
+    await src.read('train', [0, 1, 2, 3, 4, 5], new Uint8Array(6 * 48), new Int32Array(6));
+    await src.close();
   });
 });

@@ -88,6 +88,58 @@ export interface FolderOptions {
   readonly shape?: readonly [number, number, number];
   /** Decoded images are kept up to this many bytes (default 512 MB); beyond, they are decoded again each time. */
   readonly cacheBytes?: number;
+  /** Files to leave out (the scan's undecodable images, when the run skips them). */
+  readonly exclude?: readonly string[];
+}
+
+/** Decodes one image as training will (sharp, failing on errors and truncation), resized to w×h×c. */
+async function decodeImage(file: string, w: number, h: number, c: number): Promise<{ data: Buffer; info: OutputInfo }> {
+  const sharp = await loadSharp();
+  let img = sharp(file, { failOn: 'error' }).rotate().resize(w, h, { fit: 'cover' });
+  img = c === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
+  return img.raw().toBuffer({ resolveWithObject: true });
+}
+
+export interface BadImage {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/**
+ * Decodes every image of a folder dataset once, before training starts, so that one corrupt file
+ * is found now (and listed) rather than failing the run mid-epoch. `concurrency` decodes run at once.
+ */
+export async function scanFolder(root: string, shape: readonly [number, number, number] = [32, 32, 3], o: { concurrency?: number } = {}): Promise<{ checked: number; bad: BadImage[] }> {
+  const listing = describeFolder(root);
+  const files = [...listing.files.train, ...listing.files.test].map((e) => e.file);
+  const [h, w, c] = shape;
+  const bad: BadImage[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < files.length; i = next++) {
+      const file = files[i] as string;
+      try {
+        await decodeImage(file, w, h, c === 1 ? 1 : 3);
+      } catch (err) {
+        bad.push({ file, reason: (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim() });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 4) }, worker));
+  bad.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { checked: files.length, bad };
+}
+
+/** One line: how many images cannot be decoded, the first ten of them, and what to do. */
+export function badImagesLine(root: string, bad: readonly BadImage[], checked: number): string {
+  const first = bad.slice(0, 10).map((b) => `${relativeTo(root, b.file)} (${b.reason.length > 80 ? `${b.reason.slice(0, 79)}…` : b.reason})`);
+  const more = bad.length > 10 ? ` and ${bad.length - 10} more` : '';
+  return `${bad.length} of ${checked} images in ${root} cannot be decoded: ${first.join(', ')}${more} — fix or remove them, or skip them (--skip-bad-images)`;
+}
+
+function relativeTo(root: string, file: string): string {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
 }
 
 /**
@@ -105,6 +157,12 @@ export function openFolder(root: string, o: FolderOptions = {}): Promise<Example
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
+  if (o.exclude !== undefined && o.exclude.length > 0) {
+    const out = new Set(o.exclude);
+    listing = { ...listing, files: { train: listing.files.train.filter((e) => !out.has(e.file)), test: listing.files.test.filter((e) => !out.has(e.file)) } };
+    if (listing.files.train.length === 0) return Promise.reject(new DatasetError(root, 'has no decodable training images'));
+  }
+  const notes = [listing.skipped > 0 ? `${listing.skipped} non-image files skipped` : '', (o.exclude?.length ?? 0) > 0 ? `${o.exclude?.length ?? 0} undecodable images skipped` : ''].filter((n) => n !== '');
   const per = h * w * c;
   const budget = o.cacheBytes ?? 512 * 1024 * 1024;
   const cache = new Map<string, Uint8Array>();
@@ -113,13 +171,10 @@ export function openFolder(root: string, o: FolderOptions = {}): Promise<Example
   async function decode(file: string): Promise<Uint8Array> {
     const hit = cache.get(file);
     if (hit !== undefined) return hit;
-    const sharp = await loadSharp();
-    let img = sharp(file, { failOn: 'error' }).rotate().resize(w, h, { fit: 'cover' });
-    img = c === 1 ? img.grayscale() : img.removeAlpha().toColourspace('srgb');
     let data: Buffer;
     let info: OutputInfo;
     try {
-      ({ data, info } = await img.raw().toBuffer({ resolveWithObject: true }));
+      ({ data, info } = await decodeImage(file, w, h, c));
     } catch (err) {
       throw new DatasetError(file, `cannot decode image: ${(err as Error).message}`);
     }
@@ -143,7 +198,7 @@ export function openFolder(root: string, o: FolderOptions = {}): Promise<Example
     mean: Array.from({ length: c }, () => 0.5),
     std: Array.from({ length: c }, () => 0.5),
     counts: { train: listing.files.train.length, test: listing.files.test.length },
-    location: listing.skipped > 0 ? `${root} (${listing.skipped} non-image files skipped)` : root,
+    location: notes.length > 0 ? `${root} (${notes.join(', ')})` : root,
     async read(part, indices, pixels, labels) {
       const list = listing.files[part];
       const decoded = await Promise.all(

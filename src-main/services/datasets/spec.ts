@@ -67,7 +67,7 @@ export function openSource(spec: DatasetSpec, hints: GraphHints = {}): Promise<E
       return openCifar10(spec.path);
     case 'folder': {
       const shape = spec.shape ?? hints.shape;
-      return openFolder(spec.path, shape === undefined ? {} : { shape });
+      return openFolder(spec.path, { ...(shape === undefined ? {} : { shape }), ...(spec.exclude === undefined ? {} : { exclude: spec.exclude }) });
     }
     case 'synthetic':
       return openSynthetic(syntheticDefaults(spec, hints));

@@ -1,4 +1,5 @@
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
+import { parseJsonText } from '../../../src-shared/graph/limits.js';
 import { migrateDocument } from '../../../src-shared/graph/migrations.js';
 import { StoreError } from './errors.js';
 
@@ -25,16 +26,11 @@ export function checkDocument(json: unknown, what = 'the document'): CheckedDocu
   return { document: r.doc, migratedFrom: r.migratedFrom };
 }
 
-/** Parses `.skipwire.json` text: non-JSON, a wrong schema or a newer schemaVersion gets one line. */
+/** Parses `.skipwire.json` text as every reader does (parseJsonText, then migrateDocument): non-JSON, a wrong schema or a newer schemaVersion gets one line. */
 export function parseDocumentText(text: string, what = 'the file'): CheckedDocument {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const detail = err instanceof Error ? oneLine(err.message) : 'it does not parse';
-    throw new StoreError('invalid', `${what}: not JSON (${detail})`);
-  }
-  return checkDocument(json, what);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new StoreError('invalid', `${what}: ${parsed.message}`);
+  return checkDocument(parsed.json, what);
 }
 
 /** The document as `.skipwire.json` text (stable key order, two-space indent, trailing newline). */

@@ -8,8 +8,8 @@ export type StoreErrorKind = 'not-found' | 'invalid' | 'io' | 'corrupt' | 'newer
 /** A store failure with a one-line message that says where and why. */
 export class StoreError extends Error {
   readonly kind: StoreErrorKind;
-  constructor(kind: StoreErrorKind, message: string) {
-    super(message);
+  constructor(kind: StoreErrorKind, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'StoreError';
     this.kind = kind;
   }
@@ -63,5 +63,5 @@ export function storeFailure(action: string, path: string, err: unknown): StoreE
   if (isCorruptionCode(code)) {
     return new StoreError('corrupt', `the project store at ${path} is damaged (${reasonFor(err)}); restart Skipwire to move it aside and start a fresh one`);
   }
-  return new StoreError('io', `cannot ${action} the project store at ${path}: ${reasonFor(err)}`);
+  return new StoreError('io', `cannot ${action} the project store at ${path}: ${reasonFor(err)}`, err);
 }

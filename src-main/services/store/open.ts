@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -64,6 +64,12 @@ export interface OpenOptions {
   now?: () => Date;
   /** Test hook: SQLite's max_page_count, to make writes fail with SQLITE_FULL like a full disk. */
   maxPageCount?: number;
+  /**
+   * When the store exists but cannot be opened for writing (a read-only folder or mount, no
+   * permission), open it read-only instead of failing: reading works, every write fails with one
+   * line. Off by default; the services turn it on.
+   */
+  readOnlyFallback?: boolean;
 }
 
 export interface OpenedDb {
@@ -71,6 +77,56 @@ export interface OpenedDb {
   path: string;
   movedAside: MovedAside | null;
   migrationsApplied: number[];
+  /** Why the store is open read-only (one line), or null when it is writable. */
+  readOnly: string | null;
+}
+
+/** A read-only copy of a store loaded into memory is refused above this size. */
+const MAX_READONLY_COPY_BYTES = 1024 * 1024 * 1024;
+
+/** Codes that mean "this place cannot be written", not "this file is damaged". */
+function isUnwritable(err: unknown): boolean {
+  const code = errorCode(err);
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || (code?.startsWith('SQLITE_READONLY') ?? false);
+}
+
+/**
+ * Opens an existing store that cannot be written, read-only. SQLite opens a WAL database read-only
+ * only where it can create the -shm file or finds it; in a read-only folder after a clean close
+ * neither holds, so the file is read into memory (its header's WAL flag set back to rollback mode
+ * for the in-memory copy; the file is never written). A store of another schema version is refused:
+ * a newer one as always, an older one because it cannot be migrated where it cannot be written.
+ */
+function openReadOnly(path: string, why: string): OpenedDb {
+  let db: Database.Database;
+  try {
+    db = new (sqlite())(path, { readonly: true, fileMustExist: true });
+    db.pragma('user_version', { simple: true });
+  } catch (err) {
+    if (!isUnwritable(err) || nonEmptyFile(path + '-wal')) throw storeFailure('open', path, err);
+    const size = statSync(path).size;
+    if (size > MAX_READONLY_COPY_BYTES) throw new StoreError('io', `cannot open the project store at ${path}: ${why}, and at ${size} bytes it is too large to read into memory`);
+    const bytes = readFileSync(path);
+    if (bytes.length >= HEADER_BYTES) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    try {
+      db = new (sqlite())(bytes, { readonly: true });
+    } catch (e) {
+      throw storeFailure('open', path, e);
+    }
+  }
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > STORE_SCHEMA_VERSION) {
+    db.close();
+    throw newerStoreError(path, version, STORE_SCHEMA_VERSION);
+  }
+  if (version < STORE_SCHEMA_VERSION) {
+    db.close();
+    throw new StoreError('io', `cannot open the project store at ${path}: ${why}, and it needs upgrading (schema ${version} to ${STORE_SCHEMA_VERSION}); open it once where it can be written`);
+  }
+  return { db, path, movedAside: null, migrationsApplied: [], readOnly: why };
 }
 
 /**
@@ -208,6 +264,27 @@ function moveAside(path: string, reason: string, now: Date): MovedAside {
  *   with one line that says where and why.
  */
 export function openDb(dataDir: string, o: OpenOptions = {}): OpenedDb {
+  try {
+    return openWritable(dataDir, o);
+  } catch (err) {
+    const path = join(dataDir, DB_FILE);
+    if (o.readOnlyFallback !== true || !(err instanceof StoreError) || err.kind !== 'io' || !isUnwritable(err.cause)) throw err;
+    if (!existsSync(path) || !lstatSync(path).isFile()) throw err;
+    return openReadOnly(path, whyUnwritable(dataDir, err.cause));
+  }
+}
+
+/** Why a store cannot be written, said about the place when the place is the reason (a read-only mount, no permission). */
+function whyUnwritable(dataDir: string, cause: unknown): string {
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    return reasonFor(err);
+  }
+  return reasonFor(cause);
+}
+
+function openWritable(dataDir: string, o: OpenOptions): OpenedDb {
   const path = join(dataDir, DB_FILE);
   try {
     makeDirs(dataDir);
@@ -245,7 +322,7 @@ export function openDb(dataDir: string, o: OpenOptions = {}): OpenedDb {
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(o.busyTimeoutMs ?? 5000))}`);
     if (o.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.trunc(o.maxPageCount)}`);
     const migrationsApplied = migrate(db, path);
-    return { db, path, movedAside, migrationsApplied };
+    return { db, path, movedAside, migrationsApplied, readOnly: null };
   } catch (err) {
     db?.close();
     throw storeFailure('open', path, err);

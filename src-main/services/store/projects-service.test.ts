@@ -210,8 +210,8 @@ describe('projects service', () => {
     const before = (await c.list({ includeTrashed: true })).projects;
     const eventsBefore = h.events.length;
     const cases: [string, RegExp][] = [
-      ['{"schemaVersion": 1, "meta": ', /^the file: not JSON \(/],
-      ['not json at all', /^the file: not JSON \(/],
+      ['{"schemaVersion": 1, "meta": ', /^the file: not a Skipwire document: not JSON \(/],
+      ['not json at all', /^the file: not a Skipwire document: not JSON \(/],
       ['[1, 2, 3]', /^the file: not a Skipwire document: expected a JSON object, got an array$/],
       ['{"hello": "world"}', /^the file: not a Skipwire document: it has no schemaVersion$/],
       ['{"schemaVersion": 1, "meta": {"name": "x"}, "nodes": {}}', /^the file: invalid document \(schema 1\) at (input|edges|groups): /],

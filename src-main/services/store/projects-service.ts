@@ -10,6 +10,7 @@ import { checkDocument, documentText, exportFileName, parseDocumentText } from '
 import { StoreError } from './errors.js';
 import { DB_FILE } from './open.js';
 import { Store, clip } from './store.js';
+import { markDeadRunsInterrupted, processOwner } from './dead-runs.js';
 import type { StoreOptions } from './store.js';
 
 type ChangeKind = 'created' | 'saved' | 'renamed' | 'trashed' | 'restored' | 'deleted' | 'version';
@@ -24,6 +25,12 @@ export interface ProjectsServiceOptions {
    */
   watchIntervalMs?: number | null;
   storeOptions?: StoreOptions;
+  /**
+   * On opening the store, mark runs whose owning process is gone as interrupted (the CLI: a run
+   * killed with `skipwire train` must not stay `running` until a host starts; the hosts' trainer
+   * does it itself, with events).
+   */
+  markDeadRuns?: boolean;
 }
 
 export interface ProjectsBackend {
@@ -84,7 +91,7 @@ export function createProjectsService(o: ProjectsServiceOptions): ProjectsBacken
   const open = (): Store => {
     if (store !== null && store.isOpen) return store;
     try {
-      store = Store.open(o.dataDir, o.storeOptions);
+      store = Store.open(o.dataDir, { readOnlyFallback: true, ...o.storeOptions });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (message !== lastError) notice('error', `Projects cannot be saved: ${message}`);
@@ -92,12 +99,20 @@ export function createProjectsService(o: ProjectsServiceOptions): ProjectsBacken
       throw err;
     }
     lastError = null;
+    if (store.readOnly !== null) notice('warning', `The project store at ${store.path} is open read-only (${store.readOnly}): projects can be read; saving is unavailable.`);
     if (store.movedAside !== null) {
       movedAside = { ...store.movedAside };
       notice(
         'warning',
         `The project store at ${movedAside.from} was damaged (${movedAside.reason}); it was moved aside to ${movedAside.to}, untouched, and a fresh store was started.`,
       );
+    }
+    if (o.markDeadRuns === true && store.readOnly === null) {
+      try {
+        markDeadRunsInterrupted(store, { owner: processOwner() });
+      } catch {
+        // Not worth failing the command for: the next open (or a host) tries again.
+      }
     }
     seen = snapshot(store);
     seenVersion = store.dataVersion();

@@ -137,12 +137,15 @@ export class Store {
   readonly path: string;
   readonly movedAside: MovedAside | null;
   readonly migrationsApplied: readonly number[];
+  /** Why the store was opened read-only (one line), or null when it can be written. */
+  readonly readOnly: string | null;
   private readonly db: Database.Database;
   private readonly clock: () => number;
   private last = 0;
 
-  private constructor(db: Database.Database, path: string, movedAside: MovedAside | null, applied: number[], clock: () => number) {
+  private constructor(db: Database.Database, path: string, movedAside: MovedAside | null, applied: number[], clock: () => number, readOnly: string | null) {
     this.db = db;
+    this.readOnly = readOnly;
     this.path = path;
     this.movedAside = movedAside;
     this.migrationsApplied = applied;
@@ -151,8 +154,8 @@ export class Store {
 
   /** Opens `skipwire.db` in dataDir (see openDb: damaged files are moved aside; errors say where and why). */
   static open(dataDir: string, o: StoreOptions = {}): Store {
-    const { db, path, movedAside, migrationsApplied } = openDb(dataDir, o);
-    return new Store(db, path, movedAside, migrationsApplied, o.clock ?? Date.now);
+    const { db, path, movedAside, migrationsApplied, readOnly } = openDb(dataDir, o);
+    return new Store(db, path, movedAside, migrationsApplied, o.clock ?? Date.now, readOnly);
   }
 
   close(): void {
@@ -182,6 +185,7 @@ export class Store {
   }
 
   private write<T>(action: string, fn: () => T): T {
+    if (this.readOnly !== null) throw new StoreError('io', `cannot ${action} the project store at ${this.path}: it is open read-only (${this.readOnly}); saving is unavailable`);
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {

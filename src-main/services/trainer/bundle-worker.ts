@@ -39,7 +39,7 @@ export async function bundleScript(entry: string, name: string): Promise<string>
       }
     }
   };
-  walk(join(root, 'src-main', 'services'));
+  walk(join(root, 'src-main'));
   walk(join(root, 'src-shared'));
   const cache = join(root, 'node_modules', '.cache', 'skipwire-trainer');
   hash.update(`entry ${entry}`);

@@ -5,7 +5,8 @@ import type { NodeId } from '../../../src-shared/graph/document.js';
 
 /** A run that cannot start, with one line saying why and what to do; `kind` says whose fault. */
 export class TrainingRefused extends Error {
-  readonly kind: 'graph' | 'dataset' | 'memory' | 'engine' | 'run';
+  /** 'engine' and 'store' are the machine's failures; the others are the caller's to fix. */
+  readonly kind: 'graph' | 'dataset' | 'memory' | 'engine' | 'run' | 'store';
   constructor(kind: TrainingRefused['kind'], message: string) {
     super(message);
     this.name = 'TrainingRefused';

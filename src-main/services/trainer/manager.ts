@@ -1,5 +1,4 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import type { MetricPoint } from '../../../src-shared/api/services/projects.js';
@@ -29,6 +28,8 @@ import type {
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import type { RunSummary } from '../../../src-shared/api/services/projects.js';
 import type { Store } from '../store/store.js';
+import { StoreError } from '../store/errors.js';
+import { INTERRUPTED, markDeadRunsInterrupted, ownerAlive, processOwner } from '../store/dead-runs.js';
 import { TrainingRefused } from './graph-facts.js';
 import { preflight } from './preflight.js';
 import type { PreflightOptions } from './preflight.js';
@@ -73,27 +74,7 @@ export interface TrainerOptions extends PreflightOptions {
   readonly ownerAlive?: (owner: string) => boolean;
 }
 
-/** The error a run left running or paused by a process that died gets at the next start. */
-export const INTERRUPTED =
-  'interrupted: Skipwire stopped while this run was training (finished epochs and checkpoints kept; resume it)';
-
-/** host:pid of this process. */
-export function processOwner(): string {
-  return `${hostname()}:${process.pid}`;
-}
-
-/** A run's owner is alive when it names this host and a process with that pid exists. */
-export function ownerAlive(owner: string): boolean {
-  const at = owner.lastIndexOf(':');
-  const pid = Number(owner.slice(at + 1));
-  if (at <= 0 || owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { INTERRUPTED, ownerAlive, processOwner };
 
 export type EpochRow = Omit<EpochEvent, 'runId' | 'etaSeconds'>;
 
@@ -205,6 +186,9 @@ export class Trainer {
 
   private refuse(err: unknown): never {
     if (err instanceof TrainingRefused) throw err;
+    // The machine's failures (a full or read-only disk, a damaged or newer store) are not the
+    // caller's to fix: they fail the call (exit 1 in the CLI), with the store's one line and path.
+    if (err instanceof StoreError && err.kind !== 'not-found' && err.kind !== 'invalid') throw new TrainingRefused('store', err.message);
     throw new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err)));
   }
 
@@ -229,12 +213,12 @@ export class Trainer {
         this.refuse(err);
       }
     }
-    const datasetRecord = { spec: input.dataset, name: pre.dataset.name, task: pre.facts.task, classNames: pre.dataset.classNames };
+    const datasetRecord = { spec: pre.datasetSpec, name: pre.dataset.name, task: pre.facts.task, classNames: pre.dataset.classNames };
     return this.launch({
       projectId: input.projectId ?? null,
       store,
       document: pre.document,
-      dataset: input.dataset,
+      dataset: pre.datasetSpec,
       datasetRecord,
       engine,
       hyper,
@@ -359,15 +343,13 @@ export class Trainer {
 
   /** Marks runs left running or paused by a dead process as failed (INTERRUPTED). */
   private markInterrupted(store: Store): string[] {
-    const alive = this.o.ownerAlive ?? ownerAlive;
-    const marked: string[] = [];
-    for (const r of store.listRunsByStatus(['running', 'paused'])) {
-      if (r.owner !== null && r.owner !== this.owner && alive(r.owner)) continue;
-      if (this.runs.has(r.id) || this.starting?.id === r.id) continue;
-      store.updateRun(r.id, { status: 'failed', error: INTERRUPTED, finishedAt: r.finishedAt ?? this.now() });
-      marked.push(r.id);
-      this.emit('status', { runId: r.id, status: 'failed', error: INTERRUPTED });
-    }
+    const marked = markDeadRunsInterrupted(store, {
+      owner: this.owner,
+      alive: this.o.ownerAlive ?? ownerAlive,
+      busy: (id) => this.runs.has(id) || this.starting?.id === id,
+      now: () => this.now(),
+    });
+    for (const id of marked) this.emit('status', { runId: id, status: 'failed', error: INTERRUPTED });
     this.recoveryDue = false;
     return marked;
   }
@@ -461,8 +443,8 @@ export class Trainer {
       projectId: record.projectId,
       store,
       document: pre.document,
-      dataset: saved.dataset.spec,
-      datasetRecord: saved.dataset,
+      dataset: pre.datasetSpec,
+      datasetRecord: { ...saved.dataset, spec: pre.datasetSpec },
       engine: engine.success ? engine.data : 'auto',
       hyper: saved.hyper,
       existing: { id: record.id, versionId: record.versionId, createdAt: record.createdAt, checkpoints: [], label: record.label, group: record.group },
@@ -544,8 +526,8 @@ export class Trainer {
       projectId: record.projectId,
       store,
       document: pre.document,
-      dataset: saved.dataset.spec,
-      datasetRecord: saved.dataset,
+      dataset: pre.datasetSpec,
+      datasetRecord: { ...saved.dataset, spec: pre.datasetSpec },
       engine: engine.data,
       hyper,
       existing: { id: runId, versionId: record.versionId, createdAt: record.createdAt, checkpoints, label: record.label, group: record.group },
@@ -654,7 +636,13 @@ export class Trainer {
           } catch (err) {
             run.worker = null;
             void worker.terminate();
-            reject(err instanceof TrainingRefused ? err : new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err))));
+            reject(
+              err instanceof TrainingRefused
+                ? err
+                : err instanceof StoreError && err.kind !== 'not-found' && err.kind !== 'invalid'
+                  ? new TrainingRefused('store', err.message)
+                  : new TrainingRefused('run', oneLine(err instanceof Error ? err.message : String(err))),
+            );
             return;
           }
           this.o.onWorker?.(run.id, worker);

@@ -74,7 +74,7 @@ export async function preflightReport(
         activationsBytes: m.activationsBytes,
       };
     } catch (err) {
-      refuse(err instanceof TrainingRefused ? err.kind : 'graph', oneLine(err));
+      refuse(err instanceof TrainingRefused ? (err.kind === 'store' ? 'run' : err.kind) : 'graph', oneLine(err));
     }
   }
   let dataset: PreflightReply['dataset'] = null;
@@ -98,7 +98,7 @@ export async function preflightReport(
     try {
       await preflight(input, o);
     } catch (err) {
-      refuse(err instanceof TrainingRefused ? err.kind : 'run', oneLine(err));
+      refuse(err instanceof TrainingRefused && err.kind !== 'store' ? err.kind : 'run', oneLine(err));
     }
   }
   return { ok: refusal === null, refusal, engine, memory, graph, dataset, hyper: input.hyper };

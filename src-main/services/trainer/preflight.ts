@@ -10,6 +10,7 @@ import { migrateDocument } from '../../../src-shared/graph/migrations.js';
 import { fmtShape } from '../../../src-shared/layers/lib/shape.js';
 import { nodeTitle } from '../../../src-shared/graph/diagnostics.js';
 import { describeDataset } from '../datasets/spec.js';
+import { badImagesLine, scanFolder } from '../datasets/folder.js';
 import { installDawn } from '../engines/webgpu.js';
 import { checkCompatible, graphFacts, TrainingRefused } from './graph-facts.js';
 import type { GraphFacts } from './graph-facts.js';
@@ -36,6 +37,8 @@ export interface Preflight {
   readonly analysis: ShapeAnalysis;
   readonly facts: GraphFacts;
   readonly dataset: DatasetDescription;
+  /** The dataset spec to train with: the one asked for, with a folder's undecodable images listed in `exclude` when they are skipped. */
+  readonly datasetSpec: DatasetSpec;
   readonly memory: TrainingMemory;
   readonly freeBytes: number;
 }
@@ -86,6 +89,22 @@ export async function preflight(
   }
   checkCompatible(facts, dataset);
 
+  // A folder's images are all decoded once now: an undecodable one refuses the run here (listed),
+  // or, with skipBadImages, is left out of it (the run's dataset spec keeps the list).
+  let datasetSpec = input.dataset;
+  if (input.dataset.kind === 'folder') {
+    const spec = input.dataset;
+    const scan = await scanFolder(spec.path, spec.shape ?? facts.inputShape).catch((err: unknown) => {
+      throw new TrainingRefused('dataset', (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim());
+    });
+    if (scan.bad.length > 0 && spec.skipBadImages !== true) throw new TrainingRefused('dataset', badImagesLine(spec.path, scan.bad, scan.checked));
+    if (scan.bad.length > 0) datasetSpec = { ...spec, exclude: scan.bad.map((b) => b.file) };
+    else if (spec.exclude !== undefined) {
+      const { exclude: _none, ...rest } = spec;
+      datasetSpec = rest;
+    }
+  }
+
   const h = input.hyper;
   const memory = trainingMemory(analysis, { batchSize: h.batchSize, optimizer: h.optimizer === 'adamw' ? 'adam' : h.optimizer });
   const freeBytes = (o.freeMemory ?? freemem)();
@@ -118,5 +137,5 @@ export async function preflight(
       }
     }
   }
-  return { document, analysis, facts, dataset, memory, freeBytes };
+  return { document, analysis, facts, dataset, datasetSpec, memory, freeBytes };
 }

@@ -11,12 +11,12 @@ import type { TrainerOptions } from './manager.js';
 import { preflightReport } from './preflight-report.js';
 import { listPresets, presetOutcome, startPreset } from './presets.js';
 
-/** Refusals are the caller's to fix (bad-request), except an engine that fails to start (failed). */
+/** Refusals are the caller's to fix (bad-request), except an engine that fails to start or a store that cannot save (failed). */
 async function contract<T>(f: () => T | Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    if (err instanceof TrainingRefused) throw new ContractError(err.kind === 'engine' ? 'failed' : 'bad-request', err.message);
+    if (err instanceof TrainingRefused) throw new ContractError(err.kind === 'engine' || err.kind === 'store' ? 'failed' : 'bad-request', err.message);
     throw err;
   }
 }

@@ -26,7 +26,17 @@ export type DatasetInfo = z.infer<typeof DatasetInfo>;
 export const DatasetSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fashion-mnist'), path: Path.optional() }).strict(),
   z.object({ kind: z.literal('cifar10'), path: Path }).strict(),
-  z.object({ kind: z.literal('folder'), path: Path, shape: Shape.optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('folder'),
+      path: Path,
+      shape: Shape.optional(),
+      /** Train without the images that cannot be decoded (found by a scan before training) instead of refusing the run. */
+      skipBadImages: z.boolean().optional(),
+      /** Images left out: what the scan found undecodable when skipBadImages was asked for (kept with the run). */
+      exclude: z.array(Path).max(100_000).optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('synthetic'),

@@ -6,7 +6,8 @@ import { RunStatus } from './training.js';
 
 export const ProjectSummary = z.object({
   id: Id,
-  name: Name,
+  /** Names written by older versions may break today's Name rule; a listing still shows them. */
+  name: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
   trashedAt: z.number().nullable(),
