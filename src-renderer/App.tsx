@@ -28,6 +28,7 @@ import { ProjectSession } from './projects/session.js';
 import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
+import { LayerTable } from './table/LayerTable.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
 const FILE_EXTENSIONS = [DOCUMENT_EXTENSION, 'json'];
@@ -51,6 +52,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const [exportCode, setExportCode] = useState(false);
   const [showPalette, setShowPalette] = useState(true);
   const [showInspector, setShowInspector] = useState(true);
+  const [showTable, setShowTable] = useState(false);
   // Projects (src-renderer/projects): the session autosaves the open project; the view is the editor or the projects page.
   const session = useMemo(() => new ProjectSession(host.api, editor, notify), [host, editor, notify]);
   const [view, setView] = useState<'editor' | 'projects'>('editor');
@@ -336,6 +338,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <button type="button" aria-pressed={showInspector} onClick={() => setShowInspector((v) => !v)} title="Show or hide the inspector">
             Inspector
           </button>
+          <button type="button" aria-pressed={showTable} onClick={() => setShowTable((v) => !v)} title="Show or hide the layer table: every layer with its shape, params, FLOPs and problems" data-testid="table-toggle">
+            Table
+          </button>
         </nav>
         <div className="topbar-actions">
           <RunsButtons />
@@ -358,10 +363,17 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
       ) : (
         <main className={`workspace${showPalette ? '' : ' no-palette'}${showInspector ? '' : ' no-inspector'}`}>
           {showPalette && <Palette />}
-          <div className="center">
+          <div className={`center${showTable ? ' with-table' : ''}`}>
             <CostSummary />
             <Canvas />
-            <ProblemsPanel />
+            {showTable ? (
+              <div className="bottom-panels">
+                <ProblemsPanel />
+                <LayerTable host={host} />
+              </div>
+            ) : (
+              <ProblemsPanel />
+            )}
           </div>
           {showInspector && <Inspector />}
         </main>
