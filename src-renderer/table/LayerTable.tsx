@@ -10,6 +10,7 @@ import type { Host } from '../host/host.js';
 import { useApp } from '../state/app-store.js';
 import { COLUMNS, DEFAULT_SORT, layerRows, nextSort, sameRow, shapeText, sortRows, toCsv, toMarkdown } from './layer-rows.js';
 import type { LayerRow, SortState } from './layer-rows.js';
+import '../ui/ui.css';
 import './layer-table.css';
 
 /** Every row is this tall (px): the table renders only the rows in view, plus a margin. */
