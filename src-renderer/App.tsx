@@ -29,6 +29,7 @@ import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
 import { LayerTable } from './table/LayerTable.js';
+import { SkipLink } from './ui/SkipLink.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
 const FILE_EXTENSIONS = [DOCUMENT_EXTENSION, 'json'];
@@ -248,9 +249,16 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           if (s.pendingMerge !== null) s.cancelMerge();
           else s.clearSelection();
           return true;
-        case 'search':
-          document.querySelector<HTMLInputElement>('[data-palette-search]')?.focus();
+        case 'search': {
+          // From anywhere: the palette comes back first when it was hidden.
+          const focus = (): void => document.querySelector<HTMLInputElement>('[data-palette-search]')?.focus();
+          if (document.querySelector('[data-palette-search]') !== null) focus();
+          else {
+            setShowPalette(true);
+            setTimeout(focus, 0);
+          }
           return true;
+        }
         case 'layout':
           run('layout');
           return true;
@@ -365,6 +373,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           {showPalette && <Palette />}
           <div className={`center${showTable ? ' with-table' : ''}`}>
             <CostSummary />
+            <SkipLink target='[data-testid="problems"]'>Skip over the canvas to the problems</SkipLink>
             <Canvas />
             {showTable ? (
               <div className="bottom-panels">
