@@ -79,7 +79,7 @@ export function VersionModal({ host, projects, projectId, versionId, onClose }: 
           </div>
           <ReadOnlyCanvas doc={got.doc} label={`Version ${got.version.number} (read-only)`} />
           <p className="small">{facts.kinds.map(([k, n]) => `${k} ×${n}`).join(' · ')}</p>
-          <div className="version-layers">
+          <div className="version-layers" tabIndex={0} role="region" aria-label="The version's layers">
             <table>
               <thead>
                 <tr>

@@ -68,7 +68,7 @@ export function Gallery({ onClose }: { onClose: () => void }) {
         <div className="gallery-body">
           <ul ref={list} className="template-list" role="listbox" aria-label="Templates">
             {templateDefs.map((t) => (
-              <li key={t.id}>
+              <li key={t.id} role="none">
                 <button type="button" role="option" aria-selected={t === selected} className={`template-item${t === selected ? ' active' : ''}`} onClick={() => pick(t)} data-testid={`template-${t.id}`}>
                   {t.label}
                 </button>
