@@ -1,4 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
+import { useState } from 'react';
 import type { KeyboardEvent, ReactNode, RefObject } from 'react';
 import './ui.css';
 
@@ -24,6 +25,9 @@ export interface ModalProps {
  * `modal-backdrop` class the app's keyboard handler looks for (no editor shortcuts under a dialog).
  */
 export function Modal({ onClose, title, hideTitle = false, className, testId, initialFocus, onKeyDown, children }: ModalProps) {
+  // What had focus when the dialog opened (the button that opened it): it gets focus back. Radix
+  // returns focus to a Dialog.Trigger; these dialogs are opened by buttons, menus and shortcuts.
+  const [opener] = useState(() => (typeof document === 'undefined' ? null : document.activeElement));
   return (
     <Dialog.Root
       open
@@ -38,6 +42,11 @@ export function Modal({ onClose, title, hideTitle = false, className, testId, in
             data-testid={testId}
             aria-describedby={undefined}
             onKeyDown={onKeyDown}
+            onCloseAutoFocus={(e) => {
+              if (!(opener instanceof HTMLElement) || !opener.isConnected) return;
+              e.preventDefault();
+              opener.focus();
+            }}
             onOpenAutoFocus={(e) => {
               const el = typeof initialFocus === 'function' ? initialFocus() : initialFocus?.current;
               if (el === null || el === undefined) return;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { costReport } from './cost.js';
 import type { GraphDocument } from './document.js';
 import { fixesFor } from './fixes.js';
-import { diagnosticsOf, inferShapes } from './infer.js';
+import { deepEqual } from './canonical.js';
+import { applyDiff, invertDiff } from './diff.js';
+import { diagnosticsOf, inferShapes, revalidate } from './infer.js';
 import { group, setRepeat } from './ops.js';
 import { membersOf } from './repeat.js';
 import { buildGraph } from './sample-graphs.js';
@@ -67,6 +69,10 @@ describe('quick fixes for a repeated block that cannot repeat', () => {
     const split = fixes[0]?.apply(doc);
     if (split === undefined || !split.ok) throw new Error('split failed');
     expect(errors(split.doc)).toEqual([]);
+    // One diff from the document before to the one after: undo and the editor's incremental analysis use it.
+    expect(deepEqual(applyDiff(doc, split.diff), split.doc)).toBe(true);
+    expect(deepEqual(applyDiff(split.doc, invertDiff(split.diff)), doc)).toBe(true);
+    expect(diagnosticsOf(revalidate(inferShapes(doc), split.doc, split.diff)).filter((d) => d.severity === 'error')).toEqual([]);
     const groups = Object.values(split.doc.groups);
     expect(groups.map((g) => [g.label, g.repeat])).toHaveLength(2);
     expect(groups.map((g) => [g.label, g.repeat])).toContainEqual(['stage', 1]);

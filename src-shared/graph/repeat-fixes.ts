@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics.js';
-import { emptyDiff } from './diff.js';
+import { composeDiffs, emptyDiff } from './diff.js';
 import type { GraphDocument, GroupId, NodeId } from './document.js';
 import type { QuickFix } from './fix-types.js';
 import { diagnosticsOf, inferShapes } from './infer.js';
@@ -74,7 +74,8 @@ export function splitFirstRepeat(doc: GraphDocument, groupId: GroupId): OpResult
     ...exitEdges.map((e) => (d: GraphDocument) => connect(d, { source: copyOf(exit), target: e.target, targetPort: e.targetPort })),
     ...entryEdges.map((e) => (d: GraphDocument) => connect(d, { source: exit, target: copyOf(e.target), targetPort: e.targetPort })),
   ]);
-  return r.ok ? { ...r, groupId: copyGroup } : r;
+  // One edit: the copy and the rewiring in one diff (undo and the incremental analysis use it).
+  return r.ok ? { ok: true, doc: r.doc, diff: composeDiffs(dup.diff, r.diff), groupId: copyGroup } : r;
 }
 
 /** The fixes for a repeated block's error (an empty list for any other diagnostic). */
