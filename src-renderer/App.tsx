@@ -33,6 +33,8 @@ import { useRunFocus } from './state/run-focus.js';
 import type { SaveOutcome } from './editor/project-save.js';
 import { ExportDialog } from './export/ExportDialog.js';
 import { RunOverlayHost } from './runs/overlay/RunOverlayHost.js';
+import { LayerTable } from './table/LayerTable.js';
+import { SkipLink } from './ui/SkipLink.js';
 
 const MODE_LABEL = { electron: 'Desktop', browser: 'Browser host', cli: 'CLI' } as const;
 const FILE_EXTENSIONS = [DOCUMENT_EXTENSION, 'json'];
@@ -56,6 +58,7 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
   const [exportCode, setExportCode] = useState(false);
   const [showPalette, setShowPalette] = useState(true);
   const [showInspector, setShowInspector] = useState(true);
+  const [showTable, setShowTable] = useState(false);
   // Projects (src-renderer/projects): the session autosaves the open project; the view is the editor or the projects page.
   const session = useMemo(() => new ProjectSession(host.api, editor, notify), [host, editor, notify]);
   const [view, setView] = useState<'editor' | 'projects'>('editor');
@@ -274,9 +277,16 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           if (s.pendingMerge !== null) s.cancelMerge();
           else s.clearSelection();
           return true;
-        case 'search':
-          document.querySelector<HTMLInputElement>('[data-palette-search]')?.focus();
+        case 'search': {
+          // From anywhere: the palette comes back first when it was hidden.
+          const focus = (): void => document.querySelector<HTMLInputElement>('[data-palette-search]')?.focus();
+          if (document.querySelector('[data-palette-search]') !== null) focus();
+          else {
+            setShowPalette(true);
+            setTimeout(focus, 0);
+          }
           return true;
+        }
         case 'layout':
           run('layout');
           return true;
@@ -375,6 +385,9 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
           <button type="button" aria-pressed={showInspector} onClick={() => setShowInspector((v) => !v)} title="Show or hide the inspector">
             Inspector
           </button>
+          <button type="button" aria-pressed={showTable} onClick={() => setShowTable((v) => !v)} title="Show or hide the layer table: every layer with its shape, params, FLOPs and problems" data-testid="table-toggle">
+            Table
+          </button>
         </nav>
         <div className="topbar-actions">
           <RunsButtons />
@@ -397,10 +410,18 @@ function Editor({ host, editor }: { host: Host; editor: EditorStore }) {
       ) : (
         <main className={`workspace${showPalette ? '' : ' no-palette'}${showInspector ? '' : ' no-inspector'}`}>
           {showPalette && <Palette />}
-          <div className="center">
+          <div className={`center${showTable ? ' with-table' : ''}`}>
             <CostSummary />
+            <SkipLink target='[data-testid="problems"]'>Skip over the canvas to the problems</SkipLink>
             <Canvas />
-            <ProblemsPanel />
+            {showTable ? (
+              <div className="bottom-panels">
+                <ProblemsPanel />
+                <LayerTable host={host} />
+              </div>
+            ) : (
+              <ProblemsPanel />
+            )}
           </div>
           {showInspector && <Inspector />}
         </main>

@@ -4,6 +4,7 @@ import { getId } from '../../src-shared/graph/records.js';
 import type { MergePlace } from '../../src-shared/graph/wiring.js';
 import { useEditor, useEditorStore } from '../editor/context.js';
 import { formatShape } from '../editor/format.js';
+import { Modal } from '../ui/Modal.js';
 
 /**
  * Asked when a connection lands on a layer whose inputs are all taken: join the two through an Add
@@ -18,10 +19,7 @@ export function MergePrompt() {
   const [place, setPlace] = useState<MergePlace>('after');
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (pending !== null) {
-      setPlace('after');
-      first.current?.focus();
-    }
+    if (pending !== null) setPlace('after');
   }, [pending]);
   if (pending === null) return null;
   const source = getId(doc.nodes, pending.source);
@@ -36,45 +34,32 @@ export function MergePrompt() {
     store.getState().resolveMerge(kind, place);
   };
   return (
-    <div className="modal-backdrop" onMouseDown={() => store.getState().cancelMerge()}>
-      <div
-        className="modal merge-prompt"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="merge-title"
-        data-testid="merge-prompt"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') store.getState().cancelMerge();
-        }}
-      >
-        <h3 id="merge-title">Join “{nodeName(source)}” into “{nodeName(target)}”</h3>
-        <p className="muted">
-          “{nodeName(target)}” already has its input. Join the skip from “{nodeName(source)}” ({shapeB}) with “{joinedName}” ({shapeA}) through:
-        </p>
-        <div className="merge-choices">
-          <button ref={first} type="button" className="primary" onClick={() => choose('Add')}>
-            <strong>Add</strong> (sum, shapes must match)
-          </button>
-          <button type="button" onClick={() => choose('Concat')}>
-            <strong>Concat</strong> (channels stack)
-          </button>
-        </div>
-        <fieldset className="merge-place">
-          <legend>Where</legend>
-          <label>
-            <input type="radio" name="merge-place" checked={place === 'after'} onChange={() => setPlace('after')} /> after “{nodeName(target)}” (its output + the skip)
-          </label>
-          <label>
-            <input type="radio" name="merge-place" checked={place === 'before'} onChange={() => setPlace('before')} /> before “{nodeName(target)}” (its input + the skip)
-          </label>
-        </fieldset>
-        <div className="modal-actions">
-          <button type="button" className="ghost" onClick={() => store.getState().cancelMerge()}>
-            Cancel
-          </button>
-        </div>
+    <Modal className="modal merge-prompt" title={`Join “${nodeName(source)}” into “${nodeName(target)}”`} testId="merge-prompt" initialFocus={first} onClose={() => store.getState().cancelMerge()}>
+      <p className="muted">
+        “{nodeName(target)}” already has its input. Join the skip from “{nodeName(source)}” ({shapeB}) with “{joinedName}” ({shapeA}) through:
+      </p>
+      <div className="merge-choices">
+        <button ref={first} type="button" className="primary" onClick={() => choose('Add')}>
+          <strong>Add</strong> (sum, shapes must match)
+        </button>
+        <button type="button" onClick={() => choose('Concat')}>
+          <strong>Concat</strong> (channels stack)
+        </button>
       </div>
-    </div>
+      <fieldset className="merge-place">
+        <legend>Where</legend>
+        <label>
+          <input type="radio" name="merge-place" checked={place === 'after'} onChange={() => setPlace('after')} /> after “{nodeName(target)}” (its output + the skip)
+        </label>
+        <label>
+          <input type="radio" name="merge-place" checked={place === 'before'} onChange={() => setPlace('before')} /> before “{nodeName(target)}” (its input + the skip)
+        </label>
+      </fieldset>
+      <div className="modal-actions">
+        <button type="button" className="ghost" onClick={() => store.getState().cancelMerge()}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
   );
 }

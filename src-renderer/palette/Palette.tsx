@@ -40,6 +40,9 @@ export function Palette() {
     } else if (e.key === 'Escape') {
       setQuery('');
       e.currentTarget.blur();
+    } else if (e.key === '/' && query === '') {
+      // `/` is the key that brought you here: in an empty search it types nothing; after a word it is a slash.
+      e.preventDefault();
     }
   };
 

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useProject } from '../state/project-store.js';
+import { Modal } from '../ui/Modal.js';
 import './projects.css';
 
 const MAX_MESSAGE = 2000;
@@ -9,52 +10,46 @@ export function SaveVersionDialog({ onSave, onClose }: { onSave: (message: strin
   const [message, setMessage] = useState('');
   const inProject = useProject((s) => s.current !== undefined);
   const input = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => input.current?.focus(), []);
   const save = (): void => onSave(message.trim());
   return (
-    <div className="modal-backdrop" onMouseDown={onClose}>
-      <div
-        className="modal save-version-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="save-version-title"
-        data-testid="save-version-dialog"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-          if (e.key === 'Enter' && !e.shiftKey) {
-            e.preventDefault();
-            save();
-          }
-        }}
-      >
-        <h3 id="save-version-title">Save version</h3>
-        <p className="muted small">
-          The network as it is now is kept as an immutable version you can compare with and restore.
-          {inProject ? '' : ' It is in no project yet: saving creates one for it first.'}
-        </p>
-        <label className="save-version-label" htmlFor="save-version-message">
-          Message
-        </label>
-        <textarea
-          id="save-version-message"
-          ref={input}
-          rows={3}
-          maxLength={MAX_MESSAGE}
-          value={message}
-          placeholder="What changed, e.g. “projection shortcuts in stage 2”"
-          onChange={(e) => setMessage(e.target.value)}
-          data-testid="save-version-message"
-        />
-        <div className="modal-actions">
-          <button type="button" className="ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={save} data-testid="save-version-confirm">
-            Save version
-          </button>
-        </div>
+    <Modal
+      className="modal save-version-dialog"
+      title="Save version"
+      testId="save-version-dialog"
+      initialFocus={input}
+      onClose={onClose}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && !e.shiftKey) {
+          e.preventDefault();
+          save();
+        }
+      }}
+    >
+      <p className="muted small">
+        The network as it is now is kept as an immutable version you can compare with and restore.
+        {inProject ? '' : ' It is in no project yet: saving creates one for it first.'}
+      </p>
+      <label className="save-version-label" htmlFor="save-version-message">
+        Message
+      </label>
+      <textarea
+        id="save-version-message"
+        ref={input}
+        rows={3}
+        maxLength={MAX_MESSAGE}
+        value={message}
+        placeholder="What changed, e.g. “projection shortcuts in stage 2”"
+        onChange={(e) => setMessage(e.target.value)}
+        data-testid="save-version-message"
+      />
+      <div className="modal-actions">
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="primary" onClick={save} data-testid="save-version-confirm">
+          Save version
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -42,8 +42,8 @@ export function RunView({ host, projects, runId, onBack }: { host: Host; project
   return (
     <div className="run-view" data-testid="run-view" data-run-id={runId}>
       <div className="run-view-head">
-        <button type="button" className="ghost" onClick={onBack} aria-label="Back to the run history">
-          ← Runs
+        <button type="button" className="ghost" onClick={onBack} aria-label="Runs: back to the run history" title="Back to the run history">
+          <span aria-hidden="true">←</span> Runs
         </button>
         <b className="grow">{rec?.label ?? `Run ${runId.slice(0, 8)}`}</b>
         {rec?.versionId !== null && rec?.versionId !== undefined && rec.projectId !== null && (

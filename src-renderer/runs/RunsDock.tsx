@@ -37,13 +37,15 @@ export function RunsDock({ host, projects: session }: { host: Host; projects?: P
   const { show, close, openRun } = useDock.getState();
   return (
     <aside className="runs-dock" aria-label="Training and runs" data-testid="runs-dock">
-      <div className="runs-dock-tabs" role="tablist">
-        {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} onClick={() => (t.id === 'runs' && tab === 'runs' ? openRun(null) : show(t.id))} data-testid={`dock-tab-${t.id}`}>
-            {t.label}
-            {t.id === 'compare' && compare.length > 0 ? ` (${compare.length})` : ''}
-          </button>
-        ))}
+      <div className="runs-dock-tabs">
+        <div className="runs-dock-tablist" role="tablist" aria-label="Training and runs">
+          {TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'active' : ''} onClick={() => (t.id === 'runs' && tab === 'runs' ? openRun(null) : show(t.id))} data-testid={`dock-tab-${t.id}`}>
+              {t.label}
+              {t.id === 'compare' && compare.length > 0 ? ` (${compare.length})` : ''}
+            </button>
+          ))}
+        </div>
         <span className="grow" />
         <button type="button" className="ghost" onClick={close} aria-label="Close the runs dock" title="Close">
           ×

@@ -9,6 +9,7 @@ import type { ProjectActions } from './project-actions.js';
 import { formatWhen } from './format.js';
 import { readStoredDocument, versionFacts } from './version-summary.js';
 import { ReadOnlyCanvas } from '../canvas/ReadOnlyCanvas.js';
+import { Modal } from '../ui/Modal.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -37,14 +38,6 @@ export function VersionModal({ host, projects, projectId, versionId, onClose }: 
     };
   }, [host, projectId, versionId]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-
   const restore = async (): Promise<void> => {
     setBusy(true);
     try {
@@ -61,70 +54,65 @@ export function VersionModal({ host, projects, projectId, versionId, onClose }: 
 
   const facts = got !== null && 'doc' in got ? versionFacts(got.doc) : null;
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal version-modal" role="dialog" aria-modal="true" aria-label="Trained version" data-testid="version-modal">
-        {got === null && <p className="muted">Reading the version…</p>}
-        {got !== null && 'error' in got && <p className="run-error">Could not read this version: {got.error}</p>}
-        {got !== null && 'doc' in got && facts !== null && (
-          <>
-            <h3>
-              Version {got.version.number}: {facts.name}
-            </h3>
-            <p className="muted small">
-              {got.version.message === '' ? 'no message' : got.version.message} · saved {formatWhen(got.version.createdAt)} · read-only: this is exactly what the run trained
-            </p>
-            <div className="version-facts" data-testid="version-facts">
-              <span>
-                input <b>{facts.input}</b>
-              </span>
-              <span>
-                <b>{facts.layers}</b> layers
-              </span>
-              <span>
-                <b>{formatCount(facts.params)}</b> params
-              </span>
-              <span>
-                <b>{formatCount(facts.flops)}</b> FLOPs
-              </span>
-              {facts.errors > 0 && <span className="run-error">{facts.errors} errors</span>}
-            </div>
-            <ReadOnlyCanvas doc={got.doc} label={`Version ${got.version.number} (read-only)`} />
-            <p className="small">{facts.kinds.map(([k, n]) => `${k} ×${n}`).join(' · ')}</p>
-            <div className="version-layers">
-              <table>
-                <thead>
-                  <tr>
-                    <th>layer</th>
-                    <th>kind</th>
-                    <th>params</th>
+    <Modal className="modal version-modal" title={got !== null && 'doc' in got && facts !== null ? `Version ${got.version.number}: ${facts.name}` : 'Trained version'} testId="version-modal" onClose={onClose}>
+      {got === null && <p className="muted">Reading the version…</p>}
+      {got !== null && 'error' in got && <p className="run-error">Could not read this version: {got.error}</p>}
+      {got !== null && 'doc' in got && facts !== null && (
+        <>
+          <p className="muted small">
+            {got.version.message === '' ? 'no message' : got.version.message} · saved {formatWhen(got.version.createdAt)} · read-only: this is exactly what the run trained
+          </p>
+          <div className="version-facts" data-testid="version-facts">
+            <span>
+              input <b>{facts.input}</b>
+            </span>
+            <span>
+              <b>{facts.layers}</b> layers
+            </span>
+            <span>
+              <b>{formatCount(facts.params)}</b> params
+            </span>
+            <span>
+              <b>{formatCount(facts.flops)}</b> FLOPs
+            </span>
+            {facts.errors > 0 && <span className="run-error">{facts.errors} errors</span>}
+          </div>
+          <ReadOnlyCanvas doc={got.doc} label={`Version ${got.version.number} (read-only)`} />
+          <p className="small">{facts.kinds.map(([k, n]) => `${k} ×${n}`).join(' · ')}</p>
+          <div className="version-layers" tabIndex={0} role="region" aria-label="The version's layers">
+            <table>
+              <thead>
+                <tr>
+                  <th>layer</th>
+                  <th>kind</th>
+                  <th>params</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.values(got.doc.nodes).map((n) => (
+                  <tr key={n.id}>
+                    <td>{n.label ?? n.id}</td>
+                    <td>{n.kind}</td>
+                    <td className="mono">
+                      {Object.entries(n.params)
+                        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+                        .join(' ')}
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {Object.values(got.doc.nodes).map((n) => (
-                    <tr key={n.id}>
-                      <td>{n.label ?? n.id}</td>
-                      <td>{n.kind}</td>
-                      <td className="mono">
-                        {Object.entries(n.params)
-                          .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-                          .join(' ')}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </>
-        )}
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="primary" disabled={busy || got === null || 'error' in got} onClick={() => void restore()} data-testid="restore-version">
-            Restore this version
-          </button>
-        </div>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      <div className="modal-actions">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+        <button type="button" className="primary" disabled={busy || got === null || 'error' in got} onClick={() => void restore()} data-testid="restore-version">
+          Restore this version
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

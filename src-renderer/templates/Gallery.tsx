@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { costReport, formatCount } from '../../src-shared/graph/cost.js';
 import { inferShapes, isValid } from '../../src-shared/graph/infer.js';
 import { generateTemplate, templateDefaults, templateDefs } from '../../src-shared/templates/registry.js';
@@ -6,6 +6,7 @@ import type { AnyTemplateDef } from '../../src-shared/templates/registry.js';
 import { useEditorStore } from '../editor/context.js';
 import { paramFields } from '../editor/param-fields.js';
 import { ParamForm } from '../inspector/ParamForm.js';
+import { Modal } from '../ui/Modal.js';
 
 interface Preview {
   readonly ok: boolean;
@@ -36,10 +37,7 @@ export function Gallery({ onClose, confirmReplace }: { onClose: () => void; conf
   const deferred = useDeferredValue(options);
   const fields = useMemo(() => (selected === undefined ? [] : paramFields(selected.options, selected.ui)), [selected]);
   const preview = useMemo(() => (selected === undefined ? null : previewOf(selected, deferred)), [selected, deferred]);
-  const dialog = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    dialog.current?.querySelector<HTMLButtonElement>('.template-item.active')?.focus();
-  }, []);
+  const list = useRef<HTMLUListElement>(null);
 
   const pick = (t: AnyTemplateDef): void => {
     setSelected(t);
@@ -65,53 +63,39 @@ export function Gallery({ onClose, confirmReplace }: { onClose: () => void; conf
   };
 
   return (
-    <div className="modal-backdrop" onMouseDown={onClose}>
-      <div
-        ref={dialog}
-        className="modal gallery"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="gallery-title"
-        data-testid="gallery"
-        onMouseDown={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
-      >
-        <h3 id="gallery-title">New from template</h3>
-        {templateDefs.length === 0 ? (
-          <p className="muted">No templates in this build.</p>
-        ) : (
-          <div className="gallery-body">
-            <ul className="template-list" role="listbox" aria-label="Templates">
-              {templateDefs.map((t) => (
-                <li key={t.id}>
-                  <button type="button" role="option" aria-selected={t === selected} className={`template-item${t === selected ? ' active' : ''}`} onClick={() => pick(t)} data-testid={`template-${t.id}`}>
-                    {t.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
-            {selected !== undefined && (
-              <div className="template-detail">
-                <p className="muted small">{selected.description}</p>
-                <ParamForm fields={fields} values={options} idPrefix={`template-${selected.id}`} onChange={(k, v) => setOptions((o) => ({ ...o, [k]: v }))} />
-                <div className={`template-preview${preview?.ok === false ? ' warn' : ''}`} data-testid="template-preview" aria-live="polite">
-                  {preview?.text ?? ''}
-                </div>
+    <Modal className="modal gallery" title="New from template" testId="gallery" initialFocus={() => list.current?.querySelector<HTMLElement>('.template-item.active')} onClose={onClose}>
+      {templateDefs.length === 0 ? (
+        <p className="muted">No templates in this build.</p>
+      ) : (
+        <div className="gallery-body">
+          <ul ref={list} className="template-list" role="listbox" aria-label="Templates">
+            {templateDefs.map((t) => (
+              <li key={t.id} role="none">
+                <button type="button" role="option" aria-selected={t === selected} className={`template-item${t === selected ? ' active' : ''}`} onClick={() => pick(t)} data-testid={`template-${t.id}`}>
+                  {t.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {selected !== undefined && (
+            <div className="template-detail">
+              <p className="muted small">{selected.description}</p>
+              <ParamForm fields={fields} values={options} idPrefix={`template-${selected.id}`} onChange={(k, v) => setOptions((o) => ({ ...o, [k]: v }))} />
+              <div className={`template-preview${preview?.ok === false ? ' warn' : ''}`} data-testid="template-preview" aria-live="polite">
+                {preview?.text ?? ''}
               </div>
-            )}
-          </div>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="ghost" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={selected === undefined || preview?.ok !== true || busy} onClick={() => void create()} data-testid="template-create">
-            {busy ? 'Creating…' : 'Create'}
-          </button>
+            </div>
+          )}
         </div>
+      )}
+      <div className="modal-actions">
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="primary" disabled={selected === undefined || preview?.ok !== true || busy} onClick={() => void create()} data-testid="template-create">
+          {busy ? 'Creating…' : 'Create'}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

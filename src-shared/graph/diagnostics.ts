@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { fmtShape, renderIssue } from '../layers/lib/shape.js';
 import type { AnyLayerDef } from '../layers/registry.js';
 import type { LayerIssue, Shape } from '../layers/types.js';
-import type { EdgeId, GraphDocument, GraphEdge, GraphNode, NodeId } from './document.js';
+import type { EdgeId, GraphDocument, GraphEdge, GraphNode, GroupId, NodeId } from './document.js';
 import { getId } from './records.js';
 
 /**
@@ -58,6 +58,8 @@ export interface Diagnostic {
   readonly edgeIds: readonly EdgeId[];
   /** Every node involved, for diagnostics about several (a cycle, a disconnected piece). */
   readonly nodeIds?: readonly NodeId[];
+  /** The block at fault, for diagnostics about a block (a repeated block that cannot repeat). */
+  readonly groupId?: GroupId;
   /** For problems with inputs (shape mismatches above all): each input involved, with its shape. */
   readonly inputs?: readonly DiagnosticInput[];
   /** For invalid params: the zod issue path inside the params, e.g. ['filters']. */

@@ -7,6 +7,7 @@ import type { QuickFix } from './fix-types.js';
 import type { ShapeAnalysis } from './infer.js';
 import { connect, insertBetween, sequence, updateNode, type OpResult } from './ops.js';
 import { getId } from './records.js';
+import { repeatFixes } from './repeat-fixes.js';
 
 /**
  * Quick fixes (ARCHITECTURE.md principle 3): for a located diagnostic, the pure edits that remove
@@ -31,6 +32,8 @@ const WINDOW_KINDS = new Set(['Conv2D', 'DepthwiseConv2D', 'MaxPool', 'AvgPool']
 
 /** The fixes for one diagnostic of `analysis` (an empty list when there is none). */
 export function fixesFor(analysis: ShapeAnalysis, diagnostic: Diagnostic): QuickFix[] {
+  // A repeated block that cannot repeat (repeat-fixes.ts).
+  if (diagnostic.groupId !== undefined) return repeatFixes(analysis, diagnostic);
   const nodeId = diagnostic.nodeId;
   if (nodeId === undefined) return [];
   const info = analysis.nodes.get(nodeId);

@@ -85,7 +85,7 @@ export function repeatDiagnostics(doc: GraphDocument, shapeOf: (id: NodeId) => r
     const r = blockPorts(doc, gid);
     const label = `Block "${g.label || gid}" (×${g.repeat})`;
     if (!r.ok) {
-      out.push({ severity: 'error', code: 'repeat-structure', message: `${label}: ${r.message}`, edgeIds: [], nodeIds: [...membersOf(doc, gid)] });
+      out.push({ severity: 'error', code: 'repeat-structure', message: `${label}: ${r.message}`, edgeIds: [], nodeIds: [...membersOf(doc, gid)], groupId: gid });
       continue;
     }
     const a = shapeOf(r.ports.source);
@@ -98,6 +98,7 @@ export function repeatDiagnostics(doc: GraphDocument, shapeOf: (id: NodeId) => r
         nodeId: r.ports.exit,
         edgeIds: r.ports.entryEdges.map((e) => e.id),
         nodeIds: [...membersOf(doc, gid)],
+        groupId: gid,
       });
     }
   }
