@@ -73,7 +73,7 @@ describe('file io', () => {
     const png = parseDocumentText('\uFFFDPNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000\u0001\u0000', 'photo.skipwire.json');
     expect(png).toEqual({ ok: false, message: '“photo.skipwire.json” is not JSON: it holds binary data, not text (a Skipwire network is a .skipwire.json text file).' });
     const prose = parseDocumentText('hello, this is my secret shopping list', 'list.json');
-    expect(prose).toEqual({ ok: false, message: '“list.json” is not JSON: Unexpected character ‘h’' });
+    expect(prose).toEqual({ ok: false, message: '“list.json” cannot be opened: not a Skipwire document: not JSON (Unexpected character ‘h’)' });
     expect(parseDocumentText('{"hello":1}')).toMatchObject({ ok: false, message: expect.stringMatching(/^The file cannot be opened: /) });
     const newer = parseDocumentText(JSON.stringify({ ...emptyDocument(), schemaVersion: 99 }));
     expect(newer).toMatchObject({ ok: false, message: expect.stringContaining('newer') });
