@@ -52,7 +52,7 @@ for i, c in enumerate(cases):
         model.eval()
         x = read(c['input'], c['inputShape']).permute(0, 3, 1, 2).contiguous()
         with torch.no_grad():
-            ys = model(x)
+            ys = model.predict(x)
         ys = ys if isinstance(ys, tuple) else (ys,)
         diffs, shapes = [], []
         for y, out in zip(ys, c['outputs']):

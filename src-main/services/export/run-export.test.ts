@@ -205,7 +205,7 @@ describe('export from a trained run (through the export service, as the app call
       'model.eval()',
       `x = torch.frombuffer(bytearray(open('input.bin', 'rb').read()), dtype=torch.float32).reshape(${JSON.stringify(x.shape)}).permute(0, 3, 1, 2).contiguous()`,
       'with torch.no_grad():',
-      '    y = model(x)',
+      '    y = model.predict(x)',
       'print(json.dumps(y.reshape(-1).tolist()))',
     ].join('\n');
     const got = JSON.parse(runPython(torch.python, script, dir)) as number[];

@@ -1,0 +1,185 @@
+import { numLit } from '../layers/lib/code.js';
+import { NameScope } from './names.js';
+
+/**
+ * Blocks as classes, for the PyTorch generator: the printed copies of a block that differ only in
+ * numbers (channels, strides, pad amounts) become one `nn.Module` class whose constructor takes
+ * those numbers, as torchvision's `BasicBlock(inplanes, planes, stride)` does; a run of copies in
+ * a stage becomes `nn.Sequential(…)` with a comprehension where the numbers stay put or step evenly.
+ * Pure text work over what the layer printers printed: the printers stay the one source of code.
+ */
+
+/** One copy's printed lines: `self.<attr> = …` (init) and the forward body (no indentation). */
+export interface InstanceText {
+  readonly init: readonly string[];
+  readonly forward: readonly string[];
+}
+
+export interface ClassParam {
+  readonly name: string;
+  /** Its value in each instance, in the instances' order. */
+  readonly values: readonly number[];
+  /** The forward body reads it (as `self.<name>`). */
+  readonly inForward: boolean;
+}
+
+export interface UnifiedClass {
+  readonly init: string[];
+  readonly forward: string[];
+  readonly params: readonly ClassParam[];
+}
+
+/** A numeric literal standing alone (not part of a name such as `conv1`, nor of a float's digits). */
+const NUMBER = /(?<![\w.])\d+(?:\.\d+)?(?:e[-+]?\d+)?(?![\w.])/g;
+
+const isComment = (line: string): boolean => line.trimStart().startsWith('#');
+
+/** The text with every literal replaced by `#` (comment lines kept): equal skeletons differ only in numbers. */
+export function skeletonOf(t: InstanceText): string {
+  const strip = (l: string): string => (isComment(l) ? l : l.replace(NUMBER, '#'));
+  return [...t.init.map(strip), '--', ...t.forward.map(strip)].join('\n');
+}
+
+/** Positional parameter names of the constructors and functions printers use. */
+const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
+  Conv2d: ['in_channels', 'out_channels', 'kernel_size'],
+  ConvTranspose2d: ['in_channels', 'out_channels', 'kernel_size'],
+  BatchNorm2d: ['channels'],
+  GroupNorm: ['groups', 'channels'],
+  Linear: ['in_features', 'out_features'],
+  MaxPool2d: ['kernel_size', 'stride'],
+  AvgPool2d: ['kernel_size', 'stride'],
+  Dropout: ['p'],
+};
+
+/** A name for the literal at `index` of `line`, from where it stands: `stride=2` → stride, `nn.Conv2d(16, …` → in_channels, `F.pad(x, (…` → pad. */
+export function literalName(line: string, index: number): string {
+  const before = line.slice(0, index);
+  const kw = /([A-Za-z_]\w*)=$/.exec(before);
+  if (kw?.[1] !== undefined) return kw[1];
+  const stack: { fn: string | null; kw: string | null; commas: number }[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const ch = before[i];
+    if (ch === '(' || ch === '[') {
+      const head = before.slice(0, i);
+      const k = /([A-Za-z_]\w*)=\s*$/.exec(head);
+      const f = ch === '(' ? /([A-Za-z_][\w.]*)$/.exec(head) : null;
+      stack.push({ fn: f?.[1] ?? null, kw: k?.[1] ?? null, commas: 0 });
+    } else if (ch === ')' || ch === ']') stack.pop();
+    else if (ch === ',') {
+      const top = stack[stack.length - 1];
+      if (top !== undefined) top.commas++;
+    }
+  }
+  for (let k = stack.length - 1; k >= 0; k--) {
+    const s = stack[k];
+    if (s === undefined) continue;
+    if (s.kw !== null) return s.kw;
+    if (s.fn !== null) {
+      const short = s.fn.split('.').pop() ?? s.fn;
+      const table = POSITIONAL[short];
+      if (k === stack.length - 1 && table?.[s.commas] !== undefined) return table[s.commas] as string;
+      return short.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    }
+  }
+  return 'value';
+}
+
+/**
+ * One class from copies with the same skeleton: literals equal in every copy stay; the others
+ * become constructor parameters (one per distinct column of values, named from where the first
+ * one stands; `in_channels` and `out_channels` always equal read `channels`).
+ */
+export function unifyInstances(texts: readonly InstanceText[]): UnifiedClass {
+  const first = texts[0];
+  if (first === undefined) throw new Error('codegen: a block class needs an instance');
+  const lines = (t: InstanceText): string[] => [...t.init, ...t.forward];
+  const literals = texts.map((t) => lines(t).map((l) => (isComment(l) ? [] : [...l.matchAll(NUMBER)].map((m) => Number(m[0])))));
+  const firstLines = lines(first);
+  // columns: (line, k) → values over the instances
+  interface Column {
+    line: number;
+    at: number;
+    len: number;
+    values: number[];
+  }
+  const varying: Column[] = [];
+  firstLines.forEach((l, li) => {
+    if (isComment(l)) return;
+    [...l.matchAll(NUMBER)].forEach((m, k) => {
+      const values = literals.map((inst) => inst[li]?.[k] ?? NaN);
+      if (values.some((v) => v !== values[0])) varying.push({ line: li, at: m.index, len: m[0].length, values });
+    });
+  });
+  // one parameter per distinct column of values
+  const groups = new Map<string, Column[]>();
+  for (const c of varying) {
+    const key = c.values.join(',');
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const scope = new NameScope('py', ['x', 'skip', 'self']);
+  const nameOfColumn = new Map<Column, string>();
+  const params: ClassParam[] = [];
+  for (const cols of groups.values()) {
+    const names = cols.map((c) => literalName(firstLines[c.line] ?? '', c.at));
+    const base = names.includes('in_channels') && names.includes('out_channels') ? 'channels' : (names[0] ?? 'value');
+    const name = scope.claim(base, 'value');
+    for (const c of cols) nameOfColumn.set(c, name);
+    params.push({ name, values: cols[0]?.values ?? [], inForward: cols.some((c) => c.line >= first.init.length) });
+  }
+  // the first copy's lines with the varying literals replaced (right to left, so offsets hold)
+  const out = firstLines.map((l, li) => {
+    let s = l;
+    const cols = varying.filter((c) => c.line === li).sort((a, b) => b.at - a.at);
+    for (const c of cols) {
+      const name = nameOfColumn.get(c) ?? 'value';
+      s = s.slice(0, c.at) + (li >= first.init.length ? `self.${name}` : name) + s.slice(c.at + c.len);
+    }
+    return s;
+  });
+  return { init: out.slice(0, first.init.length), forward: out.slice(first.init.length), params };
+}
+
+/**
+ * The elements of an `nn.Sequential` of class instances (`args` per instance, in order): runs of
+ * three or more of one class whose every argument stays put or steps evenly become one starred
+ * comprehension (`*[Block(32) for _ in range(17)]`, `*[DenseLayer(24 + 12 * i) for i in range(16)]`).
+ */
+export function sequentialElements(items: readonly { readonly cls: string; readonly args: readonly number[] }[]): string[] {
+  const out: string[] = [];
+  const call = (cls: string, args: readonly string[]): string => `${cls}(${args.join(', ')})`;
+  let i = 0;
+  while (i < items.length) {
+    const a = items[i] as { cls: string; args: readonly number[] };
+    const b = items[i + 1];
+    let end = i + 1;
+    if (b !== undefined && b.cls === a.cls && b.args.length === a.args.length) {
+      const steps = a.args.map((v, k) => (b.args[k] ?? 0) - v);
+      end = i + 2;
+      for (;;) {
+        const n = items[end];
+        if (n === undefined || n.cls !== a.cls || n.args.length !== a.args.length) break;
+        const offset = end - i;
+        if (!n.args.every((v, k) => v === (a.args[k] ?? 0) + (steps[k] ?? 0) * offset)) break;
+        end++;
+      }
+      if (end - i < 3) end = i + 1;
+      if (end - i >= 3) {
+        const stepping = steps.some((s) => s !== 0);
+        const args = a.args.map((v, k) => {
+          const s = steps[k] ?? 0;
+          if (s === 0) return numLit(v);
+          const term = Math.abs(s) === 1 ? 'i' : `${numLit(Math.abs(s))} * i`;
+          if (v === 0) return s > 0 ? term : `-${term}`;
+          return `${numLit(v)} ${s > 0 ? '+' : '-'} ${term}`;
+        });
+        out.push(`*[${call(a.cls, args)} for ${stepping ? 'i' : '_'} in range(${end - i})]`);
+        i = end;
+        continue;
+      }
+    }
+    out.push(call(a.cls, a.args.map(numLit)));
+    i++;
+  }
+  return out;
+}
