@@ -122,7 +122,9 @@ export function unifyInstances(texts: readonly InstanceText[]): UnifiedClass {
   const params: ClassParam[] = [];
   for (const cols of groups.values()) {
     const names = cols.map((c) => literalName(firstLines[c.line] ?? '', c.at));
-    const base = names.includes('in_channels') && names.includes('out_channels') ? 'channels' : (names[0] ?? 'value');
+    // `channels` where one layer keeps them (in = out on the same line), else the first place's name
+    const keeps = cols.some((c, k) => names[k] === 'in_channels' && cols.some((d, j) => d.line === c.line && names[j] === 'out_channels'));
+    const base = keeps ? 'channels' : names.includes('in_channels') ? 'in_channels' : names.includes('out_channels') ? 'out_channels' : (names[0] ?? 'value');
     const name = scope.claim(base, 'value');
     for (const c of cols) nameOfColumn.set(c, name);
     params.push({ name, values: cols[0]?.values ?? [], inForward: cols.some((c) => c.line >= first.init.length) });
@@ -182,4 +184,76 @@ export function sequentialElements(items: readonly { readonly cls: string; reado
     i++;
   }
   return out;
+}
+
+/**
+ * Nests single-use temporaries into the line that uses them, as a person writes
+ * `relu1 = self.relu1(self.bn1(self.conv1(x)))`: a line `v = expr` is folded into the next line
+ * when that line (same indentation, an assignment or return) reads `v` once and nothing later
+ * reads it, and the result stays within `maxLength` characters. Comments trailing a folded line go.
+ */
+export function inlineChains(lines: readonly string[], maxLength = 100): string[] {
+  const out = [...lines];
+  const assign = /^(\s*)([A-Za-z_]\w*) = (.*?)(\s+#.*)?$/;
+  const uses = (text: string, name: string): number => [...text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))].length;
+  for (let i = 0; i < out.length - 1; ) {
+    const m = assign.exec(out[i] ?? '');
+    const next = out[i + 1] ?? '';
+    const n = /^(\s*)(?:[A-Za-z_]\w*(?:, [A-Za-z_]\w*)* = |return )(.*)$/.exec(next);
+    if (m === null || n === null || m[1] !== n[1] || (m[3] ?? '').includes('#')) {
+      i++;
+      continue;
+    }
+    const name = m[2] ?? '';
+    const rest = out.slice(i + 2).join('\n');
+    const code = next.replace(/\s+#.*$/, '');
+    if (uses(code, name) !== 1 || uses(rest, name) !== 0 || uses(m[3] ?? '', name) !== 0) {
+      i++;
+      continue;
+    }
+    const expr = m[3] ?? '';
+    const at = new RegExp(`(?<![\\w.])${name}(?!\\w)`).exec(next);
+    if (at === null) {
+      i++;
+      continue;
+    }
+    const before = next.slice(0, at.index);
+    const after = next.slice(at.index + name.length);
+    // folded only where it reads as one: the whole value, a call's only argument, or a receiver (`x.mean(…)`)
+    const whole = /(?:= |return )$/.test(before) && /^(?:\s*#.*)?$/.test(after);
+    const sole = /[\w\]]\($/.test(before) && /^\)/.test(after);
+    const receiver = /(?:= |return )$/.test(before) && /^\.\w+\(/.test(after) && atomic(expr);
+    if (!whole && !sole && !receiver) {
+      i++;
+      continue;
+    }
+    const folded = before + expr + after;
+    const line = folded.replace(/\s+#.*$/, '');
+    // at most three layers deep on a line (`relu(bn(conv(x)))`), as a person nests them
+    if (line.length > maxLength || (line.match(/\bself\./g) ?? []).length > 3) {
+      i++;
+      continue;
+    }
+    out.splice(i, 2, folded);
+    // the folded line may fold into the one before it too: look again from the previous line
+    i = Math.max(0, i - 1);
+  }
+  return out;
+}
+
+/** An expression with no space outside brackets and strings: a name, a call, an attribute, a subscript. */
+function atomic(expr: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (const ch of expr) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') depth--;
+    else if (ch === ' ' && depth === 0) return false;
+  }
+  return true;
 }

@@ -5,7 +5,7 @@ import type { PyHelper, PyPrintContext, PyPrinted, PyTensor } from '../layers/pr
 import { commentText, docstringText, fileStem, NameScope, pyClassName } from './names.js';
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop, PlanNode } from './plan.js';
-import { skeletonOf, sequentialElements, unifyInstances, type InstanceText, type UnifiedClass } from './py-blocks.js';
+import { inlineChains, skeletonOf, sequentialElements, unifyInstances, type InstanceText, type UnifiedClass } from './py-blocks.js';
 import { contractSummary, inputContract, pyContract, type InputContract, type Preprocessing } from './contract.js';
 import type { TrainRecipe } from './recipe.js';
 import { encodeSafetensors } from './safetensors.js';
@@ -294,7 +294,10 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
   const params = plan.inputs.map((id) => vars.get(id) ?? 'x');
   const outs = plan.outputs.map((o) => resolveRef(plan, o.id, [], (id) => vars.get(id) ?? 'None', (l) => mainCarries.get(l) ?? 'None'));
   main.forward.push(`${INDENT}${INDENT}return ${outs.length === 1 ? outs[0] : outs.join(', ')}`);
-  for (const c of [main, ...classes]) tidyBlankLines(c.forward);
+  for (const c of [main, ...classes]) {
+    tidyBlankLines(c.forward);
+    c.forward.splice(0, c.forward.length, ...inlineChains(c.forward));
+  }
 
   // ---- weights: every layer copy's tfjs weights → its state_dict entries ----
   const stateDict = new Map<string, PyTensor>();
@@ -383,7 +386,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
       doc: `${labels.length === 1 ? `Block ${labels[0] ?? ''}` : `Blocks ${labels.slice(0, 3).join(', ')}${labels.length > 3 ? `, … (${labels.length})` : ''}`}.`,
       ctorParams: u.params.map((p) => p.name),
       init: [...u.params.filter((p) => p.inForward).map((p) => `${INDENT}${INDENT}self.${p.name} = ${p.name}`), ...u.init.map((l) => `${INDENT}${INDENT}${l}`)],
-      forward: u.forward.map((l) => `${INDENT}${INDENT}${l}`),
+      forward: inlineChains(u.forward.map((l) => `${INDENT}${INDENT}${l}`)),
       params: first.entries.map((_, k) => (k === 0 ? 'x' : k === 1 ? 'skip' : `skip_${k}`)),
     });
   }
