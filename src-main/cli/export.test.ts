@@ -33,7 +33,7 @@ describe('skipwire export', () => {
     const io = capture();
     const out = join(dir, 'ts');
     expect(await run(['export', good, '--format', 'ts', '--out', out], io)).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['resnet-8.ts', 'train.ts']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'resnet-8.ts', 'train.ts']);
     expect(io.outs[0]).toBe(`exported ResNet-8 as ts to ${out}:`);
     expect(io.outs.slice(1).join('\n')).toMatch(/resnet-8\.ts {2}\d+\.\d KB/);
     expect(readFileSync(join(out, 'resnet-8.ts'), 'utf8')).toContain('export function buildModel(tf: Tf): tfjs.LayersModel {');
@@ -47,7 +47,7 @@ describe('skipwire export', () => {
     expect(io.outs).toHaveLength(1);
     const j = JSON.parse(io.outs[0] ?? '') as { ok: boolean; target: string; out: string; files: { name: string; bytes: number }[] };
     expect(j).toMatchObject({ ok: true, target: 'pytorch', out });
-    expect(j.files.map((f) => f.name)).toEqual(['resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py']);
+    expect(j.files.map((f) => f.name)).toEqual(['resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py', 'README.md']);
     expect(j.files[1]?.bytes).toBeGreaterThan(4 * 4000);
     expect(readFileSync(join(out, 'resnet_8.py'), 'utf8')).toContain('class ResNet8(nn.Module):');
   });
@@ -88,7 +88,7 @@ describe('skipwire export', () => {
       [['export', join(dir, 'missing.json'), '--format', 'ts', '--out', join(dir, 'x')], /cannot read .*missing\.json: no such file/],
       [['export', file('text.json', 'hello'), '--format', 'ts', '--out', join(dir, 'x')], /not a Skipwire document: not JSON/],
       [['export', file('other.json', { a: 1 }), '--format', 'ts', '--out', join(dir, 'x')], /no schemaVersion/],
-      [['export', good, '--format', 'ts', '--out', join(dir, 'ts')], /already has resnet-8\.ts, train\.ts: pass --force/],
+      [['export', good, '--format', 'ts', '--out', join(dir, 'ts')], /already has resnet-8\.ts, train\.ts, README\.md: pass --force/],
     ];
     for (const [argv, message] of cases) {
       const io = capture();

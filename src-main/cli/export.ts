@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ContractError, Dispatcher, exportService, MAX_OPEN_BYTES } from '../../src-shared/api/index.js';
 import type { ExportedFile, ExportRunSource, ExportTarget } from '../../src-shared/api/index.js';
+import type { DatasetSpec } from '../../src-shared/api/services/datasets.js';
+import { parseDatasetSpec } from '../services/datasets/spec.js';
 import { checkDocument } from '../../src-shared/graph/report.js';
 import { createExportService } from '../services/export/service.js';
 import { resolveDataDir } from '../services/paths.js';
@@ -49,6 +51,9 @@ export interface ExportCliOptions {
   force?: boolean;
   layout?: 'nhwc' | 'nchw';
   train: boolean;
+  seed?: string;
+  dataset?: string;
+  outputs?: 'probabilities' | 'logits';
 }
 
 /**
@@ -65,6 +70,15 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
   if (file === undefined && o.run === undefined) throw new CliError('export needs a FILE, or --run ID to export a training run');
   const json = file === undefined ? undefined : readJson(file);
   const what = file ?? `run ${o.run ?? ''}`;
+  const seed = o.seed === undefined ? undefined : Number(o.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)) throw new CliError(`--seed must be an integer from 0 to ${2 ** 31 - 1}; got "${o.seed ?? ''}"`);
+  if (seed !== undefined && o.run !== undefined) throw new CliError('--seed draws fresh weights; a run is exported with its trained weights (leave out --seed or --run)');
+  let dataset: DatasetSpec | undefined;
+  try {
+    dataset = o.dataset === undefined ? undefined : parseDatasetSpec(o.dataset);
+  } catch (err) {
+    throw new CliError(`--dataset: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+  }
   const checked = json === undefined ? null : checkDocument(json);
   if (checked !== null && !checked.ok) throw new CliError(`${file ?? ''}: ${oneLine(checked.error.message)}`);
   if (checked !== null && !checked.report.ok) {
@@ -88,7 +102,18 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
     const raw = await d.call(
       'export',
       'generate',
-      { ...(json !== undefined ? { document: json } : {}), target, options: { train: o.train, ...(o.layout !== undefined ? { layout: o.layout } : {}), ...(o.run !== undefined ? { runId: o.run } : {}) } },
+      {
+        ...(json !== undefined ? { document: json } : {}),
+        target,
+        options: {
+          train: o.train,
+          ...(o.layout !== undefined ? { layout: o.layout } : {}),
+          ...(o.run !== undefined ? { runId: o.run } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(dataset !== undefined ? { dataset } : {}),
+          ...(o.outputs !== undefined ? { outputs: o.outputs } : {}),
+        },
+      },
       { transport: 'in-process', clientId: 'cli' },
     );
     reply = exportService.methods.generate.output.parse(raw);
@@ -131,6 +156,9 @@ export function registerExport(program: Command, io: Io): void {
     .option('--run <id>', "export a training run from the project store: the graph version it trained, with its last checkpoint's weights")
     .addOption(new Option('--layout <layout>', 'onnx: input/output layout').choices(['nhwc', 'nchw']))
     .option('--no-train', 'ts / pytorch: leave out the training script')
+    .option('--seed <n>', 'fresh weights drawn with this seed: the same graph, seed and options give byte-identical files')
+    .option('--dataset <spec>', 'fresh weights: the dataset they will be trained on, whose preprocessing the export states (fashion-mnist | cifar10:PATH | folder:PATH | synthetic)')
+    .addOption(new Option('--outputs <what>', 'onnx: the heads output probabilities (default) or logits').choices(['probabilities', 'logits']))
     .option('--force', 'replace files of the same names in the folder')
     .option('--json', 'print one JSON object')
     .action(async (file: string | undefined, opts: ExportCliOptions) => exportCommand(file, opts, io));

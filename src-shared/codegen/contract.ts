@@ -129,22 +129,22 @@ export function tsContract(c: InputContract): string {
   const arr = (v: readonly number[]): string => `[${v.map(numLit).join(', ')}]`;
   const lines = [
     '// ── the input contract: what the weights expect ──',
-    `export const INPUT_SHAPE = [${c.height}, ${c.width}, ${c.channels}] as const; // height, width, channels (${c.channelOrder === 'L' ? 'grayscale' : c.channelOrder === 'RGB' ? 'R, G, B' : 'as trained'}), NHWC`,
+    '',
   ];
   if (n === null) {
     lines.push('/** No preprocessing recorded (fresh weights, no dataset chosen): preprocess() only converts to float32. */', 'export const MEAN: readonly number[] | null = null;', 'export const STD: readonly number[] | null = null;');
   } else {
     lines.push(`/** ${n.dataset}: (pixel / 255 − MEAN) / STD per channel, as Skipwire normalized every batch. */`, `export const MEAN: readonly number[] | null = ${arr(n.mean)};`, `export const STD: readonly number[] | null = ${arr(n.std)};`);
   }
-  if (c.classNames !== null) lines.push(`export const CLASSES: readonly string[] = [${c.classNames.map(tsString).join(', ')}];`);
+  if (c.classNames !== null) lines.push('', '/** The class names, by index. */', `export const CLASSES: readonly string[] = [${c.classNames.map(tsString).join(', ')}];`);
   lines.push(
     '',
-    '/** 8-bit images [N, H, W, C] (or one [H, W, C]) → the float32 batch the model takes, normalized as the weights expect. */',
-    'export function preprocess(t: Tf, images: Tensor): Tensor {',
+    `/** 8-bit images [N, H, W, C] (or one [H, W, C]; ${c.channelOrder === 'L' ? 'grayscale' : c.channelOrder === 'RGB' ? 'R, G, B' : `${c.channels} channels`}) → the float32 batch the model takes, normalized as the weights expect. */`,
+    'export function preprocess(t: Tf, images: tfjs.Tensor): tfjs.Tensor {',
     '  return t.tidy(() => {',
-    '    const x = images.rank === 3 ? images.expandDims(0) : images;',
-    '    const f = x.toFloat();',
-    n === null ? '    return f;' : '    return f.sub(t.tensor1d(MEAN ?? [0]).mul(255)).mul(t.tensor1d((STD ?? [1]).map((s) => 1 / (s * 255))));',
+    '    const x = (images.rank === 3 ? images.expandDims(0) : images).toFloat();',
+    '    if (MEAN === null || STD === null) return x;',
+    '    return x.sub(t.tensor1d(MEAN.map((m) => m * 255))).mul(t.tensor1d(STD.map((s) => 1 / (s * 255))));',
     '  });',
     '}',
   );

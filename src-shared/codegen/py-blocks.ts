@@ -154,10 +154,9 @@ export function sequentialElements(items: readonly { readonly cls: string; reado
   while (i < items.length) {
     const a = items[i] as { cls: string; args: readonly number[] };
     const b = items[i + 1];
-    let end = i + 1;
     if (b !== undefined && b.cls === a.cls && b.args.length === a.args.length) {
       const steps = a.args.map((v, k) => (b.args[k] ?? 0) - v);
-      end = i + 2;
+      let end = i + 2;
       for (;;) {
         const n = items[end];
         if (n === undefined || n.cls !== a.cls || n.args.length !== a.args.length) break;
@@ -165,7 +164,6 @@ export function sequentialElements(items: readonly { readonly cls: string; reado
         if (!n.args.every((v, k) => v === (a.args[k] ?? 0) + (steps[k] ?? 0) * offset)) break;
         end++;
       }
-      if (end - i < 3) end = i + 1;
       if (end - i >= 3) {
         const stepping = steps.some((s) => s !== 0);
         const args = a.args.map((v, k) => {

@@ -6,6 +6,7 @@ import { commentText, fileStem, fmtShape, NameScope } from './names.js';
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop, PlanNode } from './plan.js';
 import type { TextFile } from './types.js';
+import { inputContract, tsContract, type InputContract } from './contract.js';
 
 /**
  * Graph → one self-contained TypeScript module for tfjs: `buildModel(tf)` builds the network with
@@ -19,6 +20,8 @@ import type { TextFile } from './types.js';
 export interface TypeScriptExportOptions {
   /** Emit train.ts beside the model (default true). */
   readonly train?: boolean;
+  /** The input contract the module states (constants and preprocess()); default: the graph's input, no preprocessing recorded. */
+  readonly contract?: InputContract;
 }
 
 export interface TypeScriptExport {
@@ -162,15 +165,15 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   out.push(` * Input: ${fmtShape(inputShape)} (height, width, channels; a batch is [N, ${inputShape.join(', ')}]).`);
   for (const o of plan.outputs) {
     const node = plan.nodes.get(o.id);
-    const what = o.head ? `${o.head.task}, trained with ${o.head.loss}` : 'no head';
+    const what = o.head ? `${o.head.task}, trained with ${o.head.loss}${o.head.loss === 'categoricalCrossentropy' ? '; probabilities: the softmax is on the head, as tfjs losses expect' : o.head.loss === 'binaryCrossentropy' ? '; probabilities: the sigmoid is on the head' : ''}` : 'no head';
     out.push(` * Output: ${commentText(node?.label ?? o.id, 60)} ${fmtShape(node?.shape ?? [])} (${what}).`);
   }
   out.push(` * Parameters: ${costs.params.toLocaleString('en-US')} trainable, ${costs.nonTrainable.toLocaleString('en-US')} non-trainable.`);
   out.push(' *');
   out.push(' *   import * as tf from \'@tensorflow/tfjs\'; // or @tensorflow/tfjs-node, @tensorflow/tfjs-node-gpu');
-  out.push(` *   import { buildModel } from './${moduleFile.replace(/\.ts$/, '.js')}';`);
+  out.push(` *   import { buildModel, preprocess } from './${moduleFile.replace(/\.ts$/, '.js')}';`);
   out.push(' *   const model = buildModel(tf);');
-  out.push(` *   const y = model.predict(tf.zeros([1, ${inputShape.join(', ')}]));`);
+  out.push(` *   const y = model.predict(preprocess(tf, images)); // images: 8-bit [N, ${inputShape.join(', ')}]`);
   out.push(' *');
   out.push(' * Layer names are the graph\'s, so weights saved from Skipwire load into this model by name.');
   out.push(' */');
@@ -187,6 +190,8 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   out.push('');
   out.push(`/** The input each example has: [height, width, channels]. */`);
   out.push(`export const inputShape = ${fmtShape(inputShape)} as const;`);
+  out.push('');
+  out.push(tsContract(options.contract ?? inputContract(doc, undefined)));
   out.push('');
   out.push('/** The model\'s outputs in order, with the loss each is trained with (from the graph\'s output heads). */');
   out.push('export const outputs = [');
