@@ -80,7 +80,11 @@ interface BlockClass {
 
 const INDENT = '    ';
 
-export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyTorchExportOptions = {}): PyTorchExport {
+/**
+ * `weights`: the tfjs model's weights by layer (converted into the state_dict and written as
+ * .safetensors), or null for the source alone (no weights file; `stateDict` is empty).
+ */
+export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, options: PyTorchExportOptions = {}): PyTorchExport {
   const plan = planCode(doc);
   let stem = fileStem(doc.meta.name).replace(/-/g, '_');
   if (/^[0-9]/.test(stem) || stem === 'train_ddp' || stem === 'torch') stem = `model_${stem}`;
@@ -178,7 +182,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
 
   /** A block whose items are class instances in a chain (each feeds only the next): an nn.Sequential. */
   const chainOf = (items: readonly PlanItem[]): Instance[] | null => {
-    if (items.length < 2) return null;
+    if (items.length < 1) return null;
     const list: Instance[] = [];
     for (const it of items) {
       const inst = it.type === 'block' ? instances.get(it.id) : undefined;
@@ -301,10 +305,10 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
 
   // ---- weights: every layer copy's tfjs weights → its state_dict entries ----
   const stateDict = new Map<string, PyTensor>();
-  for (const copy of plan.copies) {
+  for (const copy of weights === null ? [] : plan.copies) {
     const node = copy.node;
     const printed = printedOf.get(node.id);
-    const own = weights.get(copy.layerName) ?? [];
+    const own = weights?.get(copy.layerName) ?? [];
     if (printed?.weights === undefined) {
       if (own.length > 0) throw new Error(`layer ${copy.layerName} (${node.def.kind}) has weights but its PyTorch printer converts none`);
       continue;
@@ -314,7 +318,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
       prefix += `${loopAttrs.get(l) ?? '?'}.${(copy.indices[i] ?? 1) - 1}.`;
     });
     const path = paths.get(node.id) ?? '?';
-    const entries = printed.weights(layerWeights(weights, copy.layerName, 1));
+    const entries = printed.weights(layerWeights(weights ?? new Map(), copy.layerName, 1));
     for (const [k, t] of Object.entries(entries)) stateDict.set(`${prefix}${path}.${k}`, t);
   }
 
@@ -407,10 +411,8 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet, options: PyT
   lines.push('');
   lines.push(LOADER);
   lines.push('');
-  const files: ExportFile[] = [
-    { name: `${moduleName}.py`, content: lines.join('\n') },
-    { name: weightsFile, bytes: encodeSafetensors(stateDict, { format: 'pt', source: 'skipwire' }) },
-  ];
+  const files: ExportFile[] = [{ name: `${moduleName}.py`, content: lines.join('\n') }];
+  if (weights !== null) files.push({ name: weightsFile, bytes: encodeSafetensors(stateDict, { format: 'pt', source: 'skipwire' }) });
   if (options.train !== false) files.push({ name: 'train_ddp.py', content: emitTrainDdp(plan, moduleName, className, weightsFile, contract, options.recipe) });
   return { module: `${moduleName}.py`, className, files, stateDict, plan, blockClasses: [...blockClasses.values()].map((b) => ({ name: b.name, instances: b.instances.length })) };
 }
