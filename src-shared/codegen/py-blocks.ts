@@ -55,14 +55,15 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
 /** A name for the literal at `index` of `line`, from where it stands: `stride=2` → stride, `nn.Conv2d(16, …` → in_channels, `F.pad(x, (…` → pad. */
 export function literalName(line: string, index: number): string {
   const before = line.slice(0, index);
-  const kw = /([A-Za-z_]\w*)=$/.exec(before);
+  // `stride=2` (Python keyword), `strides: 2` (TypeScript config)
+  const kw = /([A-Za-z_]\w*)(?:=|: )$/.exec(before);
   if (kw?.[1] !== undefined) return kw[1];
   const stack: { fn: string | null; kw: string | null; commas: number }[] = [];
   for (let i = 0; i < before.length; i++) {
     const ch = before[i];
     if (ch === '(' || ch === '[') {
       const head = before.slice(0, i);
-      const k = /([A-Za-z_]\w*)=\s*$/.exec(head);
+      const k = /([A-Za-z_]\w*)(?:=|: )\s*$/.exec(head);
       const f = ch === '(' ? /([A-Za-z_][\w.]*)$/.exec(head) : null;
       stack.push({ fn: f?.[1] ?? null, kw: k?.[1] ?? null, commas: 0 });
     } else if (ch === ')' || ch === ']') stack.pop();
@@ -90,7 +91,8 @@ export function literalName(line: string, index: number): string {
  * become constructor parameters (one per distinct column of values, named from where the first
  * one stands; `in_channels` and `out_channels` always equal read `channels`).
  */
-export function unifyInstances(texts: readonly InstanceText[]): UnifiedClass {
+export function unifyInstances(texts: readonly InstanceText[], o: { language?: 'py' | 'ts'; member?: (name: string) => string } = {}): UnifiedClass {
+  const member = o.member ?? ((name: string) => `self.${name}`);
   const first = texts[0];
   if (first === undefined) throw new Error('codegen: a block class needs an instance');
   const lines = (t: InstanceText): string[] => [...t.init, ...t.forward];
@@ -117,7 +119,7 @@ export function unifyInstances(texts: readonly InstanceText[]): UnifiedClass {
     const key = c.values.join(',');
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const scope = new NameScope('py', ['x', 'skip', 'self']);
+  const scope = new NameScope(o.language ?? 'py', ['x', 'skip', 'self', 'prefix']);
   const nameOfColumn = new Map<Column, string>();
   const params: ClassParam[] = [];
   for (const cols of groups.values()) {
@@ -135,7 +137,7 @@ export function unifyInstances(texts: readonly InstanceText[]): UnifiedClass {
     const cols = varying.filter((c) => c.line === li).sort((a, b) => b.at - a.at);
     for (const c of cols) {
       const name = nameOfColumn.get(c) ?? 'value';
-      s = s.slice(0, c.at) + (li >= first.init.length ? `self.${name}` : name) + s.slice(c.at + c.len);
+      s = s.slice(0, c.at) + (li >= first.init.length ? member(name) : name) + s.slice(c.at + c.len);
     }
     return s;
   });
@@ -254,4 +256,57 @@ function atomic(expr: string): boolean {
     else if (ch === ' ' && depth === 0) return false;
   }
   return true;
+}
+
+/** The longest common prefix of the names that ends in `_` (`s1b1_`), or ''. */
+export function commonPrefix(names: readonly string[]): string {
+  const first = names[0] ?? '';
+  let n = first.length;
+  for (const l of names) {
+    let k = 0;
+    while (k < n && k < l.length && l[k] === first[k]) k++;
+    n = k;
+  }
+  const p = first.slice(0, n);
+  const cut = p.lastIndexOf('_');
+  return cut > 0 ? p.slice(0, cut + 1) : '';
+}
+
+/** An attribute name from a block's label: `stage 1 (×18)` → stage1, `encoder 2` → encoder2. */
+export function groupAttrName(label: string): string {
+  return label
+    .replace(/\([^)]*\)/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/([a-z])[\s_-]+(\d)/g, '$1$2');
+}
+
+/** A class name (CamelCase) for blocks: from their label when it is words (`decoder 2` → Decoder), else from what they hold. */
+export function blockClassBase(label: string, kinds: ReadonlySet<string>): string {
+  const words = label.replace(/\([^)]*\)/g, ' ').replace(/[^A-Za-z ]+/g, ' ').trim();
+  if (words.length >= 3 && words.split(/\s+/).every((w) => w.length >= 3)) {
+    return words
+      .split(/\s+/)
+      .map((w) => (w[0] ?? '').toUpperCase() + w.slice(1))
+      .join('');
+  }
+  if (kinds.has('Add')) return 'ResidualBlock';
+  if (kinds.has('Concat')) return 'DenseLayer';
+  return 'Block';
+}
+
+/** What sets apart blocks whose class name others share: `Down` (a smaller map out than in), `Up`, `Proj` (other channels). */
+export function shapeChange(inShape: readonly number[], outShape: readonly number[]): string {
+  if (inShape.length === 3 && outShape.length === 3) {
+    if ((outShape[0] ?? 0) < (inShape[0] ?? 0)) return 'Down';
+    if ((outShape[0] ?? 0) > (inShape[0] ?? 0)) return 'Up';
+    if (outShape[2] !== inShape[2]) return 'Proj';
+  }
+  return '';
+}
+
+/** camelCase from a label: `stem_conv1` → stemConv1 (TypeScript's convention for variables). */
+export function camelCase(text: string): string {
+  const s = text.replace(/[^A-Za-z0-9]+([A-Za-z0-9])/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+  return s.length > 0 ? (s[0] ?? '').toLowerCase() + s.slice(1) : s;
 }

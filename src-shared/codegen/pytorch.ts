@@ -5,7 +5,7 @@ import type { PyHelper, PyPrintContext, PyPrinted, PyTensor } from '../layers/pr
 import { commentText, docstringText, fileStem, NameScope, pyClassName } from './names.js';
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop, PlanNode } from './plan.js';
-import { inlineChains, skeletonOf, sequentialElements, unifyInstances, type InstanceText, type UnifiedClass } from './py-blocks.js';
+import { blockClassBase, commonPrefix, groupAttrName, inlineChains, shapeChange, skeletonOf, sequentialElements, unifyInstances, type InstanceText, type UnifiedClass } from './py-blocks.js';
 import { contractSummary, inputContract, pyContract, type Preprocessing } from './contract.js';
 import type { TrainRecipe } from './recipe.js';
 import { emitTrainDdp } from './train-ddp.js';
@@ -165,11 +165,11 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   const blockClasses = new Map<string, BlockClass>();
   const classOf = new Map<string, BlockClass>();
   const baseCount = new Map<string, number>();
-  const bases = [...byKey.values()].map((list) => classBase(list));
+  const bases = [...byKey.values()].map((list) => blockClassBase(list[0]?.label ?? '', new Set(list[0]?.members.map((m) => m.def.kind))));
   for (const b of bases) baseCount.set(b, (baseCount.get(b) ?? 0) + 1);
   [...byKey.values()].forEach((list, k) => {
     let base = bases[k] ?? 'Block';
-    if ((baseCount.get(base) ?? 0) > 1) base = `${base}${shapeChange(list)}`;
+    if ((baseCount.get(base) ?? 0) > 1) base = `${base}${instanceShapeChange(list[0])}`;
     const bc: BlockClass = { name: classNames.claim(base, 'Block'), instances: list, unified: unifyInstances(list.map((i) => i.text)) };
     blockClasses.set(bc.name, bc);
     for (const i of list) classOf.set(i.id, bc);
@@ -436,52 +436,6 @@ function predictMethod(acts: readonly (string | null)[], params: readonly string
   return out;
 }
 
-/** The longest common prefix of the labels that ends in `_` (`s1b1_`), or ''. */
-function commonPrefix(labels: readonly string[]): string {
-  const first = labels[0] ?? '';
-  let n = first.length;
-  for (const l of labels) {
-    let k = 0;
-    while (k < n && k < l.length && l[k] === first[k]) k++;
-    n = k;
-  }
-  const p = first.slice(0, n);
-  const cut = p.lastIndexOf('_');
-  return cut > 0 ? p.slice(0, cut + 1) : '';
-}
-
-/** An attribute name from a block's label: `stage 1 (×18)` → stage1, `encoder 2` → encoder2. */
-function groupAttrName(label: string): string {
-  return label
-    .replace(/\([^)]*\)/g, ' ')
-    .trim()
-    .toLowerCase()
-    .replace(/([a-z])[\s_-]+(\d)/g, '$1$2');
-}
-
-/** A class name from the blocks' labels when they are words (`decoder 2` → Decoder), else from what the block does. */
-function classBase(list: readonly Instance[]): string {
-  const words = (list[0]?.label ?? '').replace(/\([^)]*\)/g, ' ').replace(/[^A-Za-z ]+/g, ' ').trim();
-  if (words.length >= 3 && words.split(/\s+/).every((w) => w.length >= 3)) return pyClassName(words);
-  const kinds = new Set(list[0]?.members.map((m) => m.def.kind));
-  if (kinds.has('Add')) return 'ResidualBlock';
-  if (kinds.has('Concat')) return 'DenseLayer';
-  return 'Block';
-}
-
-/** What sets apart a class whose name another shares: `Down` (smaller out than in), `Up`, `Proj` (other channels). */
-function shapeChange(list: readonly Instance[]): string {
-  const inst = list[0];
-  if (inst === undefined) return '';
-  const inShape = inst.members.find((m) => m.inputIds.includes(inst.entries[0] ?? ''))?.inputShapes[0] ?? [];
-  const outShape = inst.members.find((m) => m.id === inst.exits[0])?.shape ?? [];
-  if (inShape.length === 3 && outShape.length === 3) {
-    if ((outShape[0] ?? 0) < (inShape[0] ?? 0)) return 'Down';
-    if ((outShape[0] ?? 0) > (inShape[0] ?? 0)) return 'Up';
-    if (outShape[2] !== inShape[2]) return 'Proj';
-  }
-  return '';
-}
 
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -519,3 +473,11 @@ def load_weights(model, path):
     """Loads the exported weights (strict: every tensor must match the model's); returns the model."""
     model.load_state_dict(load_safetensors(path))
     return model`;
+
+/** How a block changes the map it is given (see shapeChange). */
+function instanceShapeChange(inst: Instance | undefined): string {
+  if (inst === undefined) return '';
+  const inShape = inst.members.find((m) => m.inputIds.includes(inst.entries[0] ?? ''))?.inputShapes[0] ?? [];
+  const outShape = inst.members.find((m) => m.id === inst.exits[0])?.shape ?? [];
+  return shapeChange(inShape, outShape);
+}
