@@ -1,12 +1,13 @@
 import { costReport } from '../graph/cost.js';
 import type { GraphDocument, NodeId } from '../graph/document.js';
-import { tsString } from '../layers/lib/code.js';
+import { numLit, tsString } from '../layers/lib/code.js';
 import type { TsCustomClass, TsHelperName, TsPrintContext } from '../layers/printers.js';
 import { commentText, fileStem, fmtShape, NameScope } from './names.js';
 import { planCode, resolveRef } from './plan.js';
 import type { CodePlan, PlanItem, PlanLoop, PlanNode } from './plan.js';
 import type { TextFile } from './types.js';
 import { inputContract, tsContract, type InputContract } from './contract.js';
+import { blockClassBase, camelCase, commonPrefix, groupAttrName, shapeChange, skeletonOf, unifyInstances, type InstanceText, type UnifiedClass } from './py-blocks.js';
 
 /**
  * Graph → one self-contained TypeScript module for tfjs: `buildModel(tf)` builds the network with
@@ -83,14 +84,109 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   const scope = new NameScope('ts', RESERVED);
   for (let d = 0; d < 8; d++) scope.reserve(indexVar(d), suffixVar(d));
   const vars = new Map<NodeId, string>();
-  for (const n of plan.sequence) vars.set(n.id, scope.claim(n.label, 'layer'));
+  for (const n of plan.sequence) vars.set(n.id, scope.claim(camelCase(n.label), 'layer'));
   const carries = new Map<PlanLoop, string>();
-  for (const l of plan.loops) carries.set(l, scope.claim(l.label, 'block'));
+  for (const l of plan.loops) carries.set(l, scope.claim(camelCase(l.label), 'block'));
   const varOf = (id: NodeId): string => vars.get(id) ?? 'undefined';
   const carryOf = (l: PlanLoop): string => carries.get(l) ?? 'undefined';
 
   const classes = new Map<string, TsCustomClass>();
   const body: string[] = [];
+  const customClass = (cls: TsCustomClass): string => {
+    classes.set(cls.name, cls);
+    return cls.name;
+  };
+
+  // ---- blocks as functions: a block of layers (outside loops) is a call of a function defined once ----
+  const consumers = new Map<NodeId, NodeId[]>();
+  for (const n of plan.sequence) for (const i of n.inputIds) consumers.set(i, [...(consumers.get(i) ?? []), n.id]);
+  const outputIds = new Set(plan.outputs.map((o) => o.id));
+  const instances = new Map<string, TsInstance>();
+  const printInstance = (id: string, label: string, members: readonly PlanNode[]): TsInstance | null => {
+    if (members.length < 2 || members.some((m) => m.def.kind === 'Input' || m.def.head !== undefined || m.loops.length > 0)) return null;
+    const prefix = commonPrefix(members.map((m) => m.layerName));
+    if (prefix === '' || members.some((m) => m.layerName === prefix || !/^[A-Za-z0-9_]+$/.test(m.layerName))) return null;
+    const inside = new Set(members.map((m) => m.id));
+    const names = new NameScope('ts', [...RESERVED, 'x', 'skip', 'prefix']);
+    const entries: NodeId[] = [];
+    const entryName = new Map<NodeId, string>();
+    const local = new Map<NodeId, string>();
+    const lines: string[] = [];
+    for (const m of members) {
+      for (const src of m.inputIds) {
+        if (inside.has(src) || entryName.has(src)) continue;
+        entries.push(src);
+        entryName.set(src, entries.length === 1 ? 'x' : entries.length === 2 ? 'skip' : names.claim(`skip${entries.length - 1}`));
+      }
+      const v = names.claim(camelCase(m.label.slice(commonPrefix(members.map((x) => x.label)).length) || m.label), 'layer');
+      local.set(m.id, v);
+      const name = (suffix: string): string => `\`\${prefix}${m.layerName.slice(prefix.length)}${suffix}\``;
+      const expr = m.def.code.typescript(m.params, {
+        name: name(''),
+        nameWith: name,
+        inputs: m.inputIds.map((i) => local.get(i) ?? entryName.get(i) ?? 'undefined'),
+        inputShapes: m.inputShapes,
+        outputShape: m.shape,
+        input: doc.input,
+        customClass,
+      });
+      lines.push(`const ${v} = ${expr};`);
+    }
+    const exits = members.filter((m) => outputIds.has(m.id) || (consumers.get(m.id) ?? []).some((c) => !inside.has(c))).map((m) => m.id);
+    if (exits.length === 0 || entries.length === 0) return null;
+    lines.push(`return ${exits.length === 1 ? (local.get(exits[0] ?? '') ?? '') : `[${exits.map((e) => local.get(e) ?? '').join(', ')}]`};`);
+    const text = { init: [], forward: lines };
+    return { id, label, members, entries, exits, prefix, text, key: `${skeletonOf(text)}|${entries.length}|${exits.length}` };
+  };
+  const findBlocks = (items: readonly PlanItem[]): void => {
+    for (const it of items) {
+      if (it.type !== 'block' || it.loop !== null) continue;
+      const inst = it.items.every((x) => x.type === 'node') ? printInstance(it.id, it.label, it.items.map((x) => (x as { node: PlanNode }).node)) : null;
+      if (inst !== null) instances.set(it.id, inst);
+      else findBlocks(it.items);
+    }
+  };
+  findBlocks(plan.items);
+  const byKey = new Map<string, TsInstance[]>();
+  for (const inst of instances.values()) byKey.set(inst.key, [...(byKey.get(inst.key) ?? []), inst]);
+  const fnOf = new Map<string, TsBlockFn>();
+  const fns: TsBlockFn[] = [];
+  const bases = [...byKey.values()].map((list) => blockClassBase(list[0]?.label ?? '', new Set(list[0]?.members.map((m) => m.def.kind))));
+  [...byKey.values()].forEach((list, k) => {
+    let base = bases[k] ?? 'Block';
+    if (bases.filter((b) => b === base).length > 1) {
+      const inst = list[0];
+      const inShape = inst?.members.find((m) => m.inputIds.includes(inst.entries[0] ?? ''))?.inputShapes[0] ?? [];
+      base = `${base}${shapeChange(inShape, inst?.members.find((m) => m.id === inst.exits[0])?.shape ?? [])}`;
+    }
+    // a function named as one of its calls' results would be (`bottom`) reads `bottomBlock`
+    const fnName = list.some((i) => camelCase(groupAttrName(i.label)) === camelCase(base)) ? `${camelCase(base)}Block` : camelCase(base);
+    const fn: TsBlockFn = { name: scope.claim(fnName, 'block'), instances: list, unified: unifyInstances(list.map((i) => i.text), { language: 'ts', member: (n) => n }) };
+    fns.push(fn);
+    for (const i of list) fnOf.set(i.id, fn);
+  });
+  const argsOf = (inst: TsInstance): number[] => {
+    const fn = fnOf.get(inst.id);
+    const k = fn?.instances.indexOf(inst) ?? -1;
+    return (fn?.unified.params ?? []).map((p) => p.values[k] ?? 0);
+  };
+  /** A block whose items are instances in a chain (each feeds only the next). */
+  const chainOf = (items: readonly PlanItem[]): TsInstance[] | null => {
+    if (items.length < 1) return null;
+    const list: TsInstance[] = [];
+    for (const it of items) {
+      const inst = it.type === 'block' ? instances.get(it.id) : undefined;
+      if (inst === undefined || inst.entries.length !== 1 || inst.exits.length !== 1) return null;
+      list.push(inst);
+    }
+    for (let k = 1; k < list.length; k++) {
+      const exit = (list[k - 1] as TsInstance).exits[0] as NodeId;
+      const cur = list[k] as TsInstance;
+      const inCur = new Set(cur.members.map((m) => m.id));
+      if (cur.entries[0] !== exit || outputIds.has(exit) || !(consumers.get(exit) ?? []).every((c) => inCur.has(c))) return null;
+    }
+    return list;
+  };
 
   const nameExpr = (node: PlanNode, suffix = ''): string => {
     if (!/^[A-Za-z0-9_]*$/.test(node.layerName + suffix)) throw new Error(`codegen: unexpected layer name ${node.layerName}${suffix}`);
@@ -108,10 +204,7 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
       inputShapes: node.inputShapes,
       outputShape: node.shape,
       input: doc.input,
-      customClass(cls) {
-        classes.set(cls.name, cls);
-        return cls.name;
-      },
+      customClass,
     };
     const expr = node.def.code.typescript(node.params, ctx);
     const v = varOf(node.id);
@@ -123,6 +216,33 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
     for (const it of items) {
       if (it.type === 'node') {
         emitNode(it.node, ind, loops);
+        continue;
+      }
+      const inst = loops.length === 0 && it.loop === null ? instances.get(it.id) : undefined;
+      if (inst !== undefined) {
+        const fn = fnOf.get(inst.id);
+        const shape = fmtShape(plan.nodes.get(inst.exits[inst.exits.length - 1] ?? '')?.shape ?? []);
+        const call = `${fn?.name ?? 'block'}(${[...inst.entries.map((e) => resolveRef(plan, e, loops, varOf, carryOf)), tsString(inst.prefix), ...argsOf(inst).map(numLit)].join(', ')})`;
+        if (inst.exits.length === 1) {
+          const v = scope.claim(camelCase(groupAttrName(it.label)), 'block');
+          vars.set(inst.exits[0] ?? '', v);
+          body.push(`${ind}const ${v} = ${call}; // ${shape}`);
+        } else {
+          body.push(`${ind}const [${inst.exits.map((e) => varOf(e)).join(', ')}] = ${call}; // ${shape}`);
+        }
+        continue;
+      }
+      const chain = loops.length === 0 && it.loop === null ? chainOf(it.items) : null;
+      if (chain !== null) {
+        const v = scope.claim(camelCase(groupAttrName(it.label)), 'stage');
+        body.push(`${ind}// ── ${commentText(it.label, 100)} ──`);
+        body.push(`${ind}let ${v} = ${resolveRef(plan, chain[0]?.entries[0] ?? '', loops, varOf, carryOf)};`);
+        for (const el of chainElements(chain.map((i) => ({ fn: fnOf.get(i.id)?.name ?? 'block', prefix: i.prefix, args: argsOf(i) })))) {
+          body.push(`${ind}${el.loop !== null ? `for (let i = 0; i < ${el.loop}; i++) ` : ''}${v} = ${el.fn}(${[v, el.prefix, ...el.args].join(', ')});`);
+        }
+        body[body.length - 1] += ` // ${fmtShape(plan.nodes.get(chain[chain.length - 1]?.exits[0] ?? '')?.shape ?? [])}`;
+        body.push('');
+        vars.set(chain[chain.length - 1]?.exits[0] ?? '', v);
         continue;
       }
       if (body.length > 0 && body[body.length - 1] !== '') body.push('');
@@ -212,6 +332,18 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   if (used.length > 0) {
     out.push(`  const { ${used.map((c) => c.name).join(', ')} } = customLayers(tf);`);
   }
+  for (const fn of fns) {
+    const labels = fn.instances.map((i) => commentText(i.label, 40));
+    const first = fn.instances[0];
+    const ins = (first?.entries ?? []).map((_, k) => `${k === 0 ? 'x' : k === 1 ? 'skip' : `skip${k}`}: SymbolicTensor`);
+    const ret = (first?.exits.length ?? 1) === 1 ? 'SymbolicTensor' : `[${(first?.exits ?? []).map(() => 'SymbolicTensor').join(', ')}]`;
+    out.push(`  /** ${labels.length === 1 ? `Block ${labels[0] ?? ''}` : `Blocks ${labels.slice(0, 3).join(', ')}${labels.length > 3 ? `, … (${labels.length})` : ''}`}; its layers are named <prefix><layer>. */`);
+    out.push(`  const ${fn.name} = (${[...ins, 'prefix: string', ...fn.unified.params.map((p) => `${p.name}: number`)].join(', ')}): ${ret} => {`);
+    // `filters: filters` reads `filters`
+    out.push(...fn.unified.forward.map((l) => `    ${l.replace(/\b([A-Za-z_]\w*): \1(?=[,\s}])/g, '$1')}`));
+    out.push('  };');
+    out.push('');
+  }
   out.push(...body);
   out.push(`  return tf.model({ name: ${tsString(fileStem(doc.meta.name).replace(/-/g, '_'))}, inputs: ${one(inputVars)}, outputs: ${one(outputVars)} });`);
   out.push('}');
@@ -258,6 +390,63 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
   const files: TextFile[] = [{ name: moduleFile, content: out.join('\n') }];
   if (options.train !== false) files.push({ name: 'train.ts', content: emitTrain(plan, moduleFile, inputShape) });
   return { module: moduleFile, files, plan };
+}
+
+/** A block of layers printed on its own, to become a call of a block function. */
+interface TsInstance {
+  readonly id: string;
+  readonly label: string;
+  readonly members: readonly PlanNode[];
+  readonly entries: readonly NodeId[];
+  readonly exits: readonly NodeId[];
+  /** Its layers' names are <prefix><layer> (the compiler's names). */
+  readonly prefix: string;
+  readonly text: InstanceText;
+  readonly key: string;
+}
+
+interface TsBlockFn {
+  readonly name: string;
+  readonly instances: TsInstance[];
+  readonly unified: UnifiedClass;
+}
+
+/**
+ * The calls of a stage's chain of blocks: runs of three or more of one function whose numbers stay
+ * put or step evenly, and whose name prefixes step evenly too (`s1b1_`, `s1b2_`, …), become one loop.
+ */
+export function chainElements(items: readonly { readonly fn: string; readonly prefix: string; readonly args: readonly number[] }[]): { fn: string; prefix: string; args: string[]; loop: number | null }[] {
+  const out: { fn: string; prefix: string; args: string[]; loop: number | null }[] = [];
+  const digits = (p: string): number[] => [...p.matchAll(/\d+/g)].map((m) => Number(m[0]));
+  const shape = (p: string): string => p.replace(/\d+/g, '#');
+  const values = (it: (typeof items)[number]): number[] => [...it.args, ...digits(it.prefix)];
+  let i = 0;
+  while (i < items.length) {
+    const a = items[i] as (typeof items)[number];
+    const b = items[i + 1];
+    const alike = (x: (typeof items)[number] | undefined): x is (typeof items)[number] => x !== undefined && x.fn === a.fn && shape(x.prefix) === shape(a.prefix) && x.args.length === a.args.length;
+    if (alike(b)) {
+      const va = values(a);
+      const steps = values(b).map((v, k) => v - (va[k] ?? 0));
+      let end = i + 2;
+      while (alike(items[end]) && values(items[end] as (typeof items)[number]).every((v, k) => v === (va[k] ?? 0) + (steps[k] ?? 0) * (end - i))) end++;
+      if (end - i >= 3) {
+        const expr = (v: number, step: number): string => (step === 0 ? numLit(v) : `${v === 0 ? '' : `${numLit(v)} ${step > 0 ? '+' : '-'} `}${Math.abs(step) === 1 ? 'i' : `${numLit(Math.abs(step))} * i`}`);
+        const args = a.args.map((v, k) => expr(v, steps[k] ?? 0));
+        let n = a.args.length;
+        const prefix = a.prefix.replace(/\d+/g, (m) => {
+          const step = steps[n++] ?? 0;
+          return step === 0 ? m : `\${${expr(Number(m), step)}}`;
+        });
+        out.push({ fn: a.fn, prefix: prefix.includes('${') ? `\`${prefix}\`` : tsString(prefix), args, loop: end - i });
+        i = end;
+        continue;
+      }
+    }
+    out.push({ fn: a.fn, prefix: tsString(a.prefix), args: a.args.map(numLit), loop: null });
+    i++;
+  }
+  return out;
 }
 
 /** One blank line between blocks: none doubled, none right after a heading, none at the ends. */
