@@ -79,7 +79,7 @@ export function pyContract(c: InputContract, fixedSize: boolean): string {
   const tuple = (v: readonly number[]): string => (v.length === 1 ? `(${numLit(v[0] ?? 0)},)` : `(${v.map(numLit).join(', ')})`);
   const lines = [
     '# ── the input contract: what the weights expect ──────────────────────────────────────────────',
-    `INPUT_SIZE = (${c.height}, ${c.width})  # height, width${fixedSize ? ' (fixed by the network)' : ' (trained at; the network also runs at other sizes)'}`,
+    `INPUT_SIZE = (${c.height}, ${c.width})  # height, width${fixedSize ? ' (fixed by the network)' : ' (exported at; fully convolutional, it runs at other sizes too)'}`,
     `INPUT_CHANNELS = ${c.channels}  # ${c.channelOrder === 'L' ? 'grayscale' : c.channelOrder === 'RGB' ? 'R, G, B in this order' : 'as the training data had them'}`,
   ];
   if (n === null) {

@@ -297,6 +297,14 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   const mainCarries = new Map<PlanLoop, string>();
   emitScope(main, mainNames, plan.items, `${INDENT}${INDENT}`, [], mainCarries);
   const params = plan.inputs.map((id) => vars.get(id) ?? 'x');
+  // a Flatten's features feed layers sized for one input size: the module says so where it starts
+  const fixedBy = plan.sequence.find((n) => n.def.kind === 'Flatten' && (n.inputShapes[0]?.length ?? 0) === 3);
+  if (fixedBy !== undefined && params[0] !== undefined) {
+    main.forward.unshift(
+      `${INDENT}${INDENT}if tuple(${params[0]}.shape[2:]) != INPUT_SIZE:`,
+      `${INDENT}${INDENT}${INDENT}raise ValueError(f'this network takes {INPUT_SIZE[0]}x{INPUT_SIZE[1]} inputs (${docstringText(fixedBy.label, 40).replace(/[{}']/g, '')} flattens a fixed-size map), got {${params[0]}.shape[2]}x{${params[0]}.shape[3]}')`,
+    );
+  }
   const outs = plan.outputs.map((o) => resolveRef(plan, o.id, [], (id) => vars.get(id) ?? 'None', (l) => mainCarries.get(l) ?? 'None'));
   main.forward.push(`${INDENT}${INDENT}return ${outs.length === 1 ? outs[0] : outs.join(', ')}`);
   for (const c of [main, ...classes]) {
@@ -366,7 +374,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   lines.push('from torch import nn');
   lines.push('');
   lines.push('');
-  lines.push(pyContract(contract, true));
+  lines.push(pyContract(contract, fixedBy !== undefined));
   lines.push('');
   for (const h of helpers.values()) lines.push('', h.source, '');
   const classLines = (c: PyClass): void => {
