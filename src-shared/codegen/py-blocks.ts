@@ -191,8 +191,9 @@ export function sequentialElements(items: readonly { readonly cls: string; reado
  * `relu1 = self.relu1(self.bn1(self.conv1(x)))`: a line `v = expr` is folded into the next line
  * when that line (same indentation, an assignment or return) reads `v` once and nothing later
  * reads it, and the result stays within `maxLength` characters. Comments trailing a folded line go.
+ * Names in `keep` (a stage's or a block's result) keep their own line, as torchvision writes them.
  */
-export function inlineChains(lines: readonly string[], maxLength = 100): string[] {
+export function inlineChains(lines: readonly string[], maxLength = 100, keep: ReadonlySet<string> = new Set()): string[] {
   const out = [...lines];
   const assign = /^(\s*)([A-Za-z_]\w*) = (.*?)(\s+#.*)?$/;
   const uses = (text: string, name: string): number => [...text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g'))].length;
@@ -205,6 +206,10 @@ export function inlineChains(lines: readonly string[], maxLength = 100): string[
       continue;
     }
     const name = m[2] ?? '';
+    if (keep.has(name)) {
+      i++;
+      continue;
+    }
     const rest = out.slice(i + 2).join('\n');
     const code = next.replace(/\s+#.*$/, '');
     if (uses(code, name) !== 1 || uses(rest, name) !== 0 || uses(m[3] ?? '', name) !== 0) {

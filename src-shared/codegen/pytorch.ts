@@ -238,6 +238,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
           const shape = plan.nodes.get(inst.exits[inst.exits.length - 1] ?? '')?.shape ?? [];
           cls.forward.push(`${ind}${outs.join(', ')} = self.${attr}(${inst.entries.map(ref).join(', ')})  # (${chw(shape).join(', ')})`);
           inst.exits.forEach((e, k) => vars.set(e, outs[k] ?? 'None'));
+          for (const o of outs) blockResults.add(o);
           for (const m of inst.members) {
             paths.set(m.id, `${attr}.${inst.local.get(m.id) ?? '?'}`);
             const p = inst.printed.get(m.id);
@@ -256,6 +257,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
           const shape = plan.nodes.get(last.exits[0] ?? '')?.shape ?? [];
           cls.forward.push(`${ind}${attr} = self.${attr}(${ref(chain[0]?.entries[0] ?? '')})  # (${chw(shape).join(', ')})`);
           vars.set(last.exits[0] ?? '', attr);
+          blockResults.add(attr);
           chain.forEach((inst, k) => {
             for (const m of inst.members) {
               paths.set(m.id, `${attr}.${k}.${inst.local.get(m.id) ?? '?'}`);
@@ -292,6 +294,8 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   };
 
   const activations = new Map<NodeId, string>();
+  /** Variables holding a block's or a stage's result: each keeps its line. */
+  const blockResults = new Set<string>();
   const mainNames = new NameScope('py', ['block']);
   const main: PyClass = { name: className, doc: '', init: [], forward: [], params: [] };
   const mainCarries = new Map<PlanLoop, string>();
@@ -309,7 +313,7 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   main.forward.push(`${INDENT}${INDENT}return ${outs.length === 1 ? outs[0] : outs.join(', ')}`);
   for (const c of [main, ...classes]) {
     tidyBlankLines(c.forward);
-    c.forward.splice(0, c.forward.length, ...inlineChains(c.forward));
+    c.forward.splice(0, c.forward.length, ...inlineChains(c.forward, 100, blockResults));
   }
 
   // ---- weights: every layer copy's tfjs weights → its state_dict entries ----
