@@ -29,6 +29,29 @@ function resnet8(): Record<string, unknown> & { nodes: Record<string, { params: 
 const good = file('resnet8.json', resnet8());
 
 describe('skipwire export', () => {
+  it('--seed N: byte-identical files on every export; --dataset states the preprocessing; --outputs logits for ONNX; --seed with --run is refused', async () => {
+    const twice = await Promise.all(
+      ['a', 'b'].map(async (k) => {
+        const out = join(dir, `seed-${k}`);
+        expect(await run(['export', good, '--format', 'pytorch', '--seed', '3', '--dataset', 'fashion-mnist', '--out', out], capture())).toBe(0);
+        return out;
+      }),
+    );
+    const [a, b] = twice as [string, string];
+    expect(readdirSync(a).sort()).toEqual(['README.md', 'resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py']);
+    for (const f of readdirSync(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    expect(readFileSync(join(a, 'resnet_8.py'), 'utf8')).toContain("# Fashion-MNIST: (pixel / 255 - MEAN) / STD per channel, as Skipwire normalized every batch\nMEAN = (0.286, 0.286, 0.286)");
+    const onnx = join(dir, 'onnx-logits');
+    expect(await run(['export', good, '--format', 'onnx', '--outputs', 'logits', '--out', onnx], capture())).toBe(0);
+    expect(readFileSync(join(onnx, 'README.md'), 'utf8')).toContain('| output | logits');
+    const bad = capture();
+    expect(await run(['export', good, '--format', 'onnx', '--seed', 'x', '--out', join(dir, 'x')], bad)).toBe(2);
+    expect(bad.errs).toEqual(['skipwire: --seed must be an integer from 0 to 2147483647; got "x"']);
+    const both = capture();
+    expect(await run(['export', '--run', 'r1', '--format', 'onnx', '--seed', '1', '--out', join(dir, 'x')], both)).toBe(2);
+    expect(both.errs[0]).toMatch(/--seed draws fresh weights; a run is exported with its trained weights/);
+  });
+
   it('--format ts: the module and train.ts in a new folder; lists what it wrote', async () => {
     const io = capture();
     const out = join(dir, 'ts');

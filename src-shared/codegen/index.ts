@@ -165,7 +165,7 @@ function withSeed<T>(seed: number | undefined, f: () => T): T {
 
 function describeFile(name: string): string {
   if (name === 'README.md') return 'this model card';
-  if (name === 'train_ddp.py') return 'DistributedDataParallel training under torchrun, with the run\'s recipe by default';
+  if (name === 'train_ddp.py') return 'DistributedDataParallel training under torchrun: the run\'s recipe by default (a fresh export: Skipwire\'s defaults)';
   if (name === 'train.ts') return 'trains the TypeScript model on tensors you pass';
   if (name === 'trained.ts') return 'rebuilds the trained model from weights.bin';
   if (name === 'weights.bin') return 'the weights, float32 little-endian';
