@@ -148,7 +148,7 @@ describe.skipIf(!ready)('a trained Fashion-MNIST run, exported to PyTorch (Debia
   it('train_ddp.py under torchrun (--redirects 1 --tee 1, two gloo processes), one epoch on the same data and seed: training loss within 10 % of Skipwire’s first epoch', async () => {
     if (!torch.ok) return;
     const out = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-      const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
+      const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
       for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
       const child = spawn(
         '/usr/bin/python3',
