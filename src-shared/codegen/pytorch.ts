@@ -15,15 +15,19 @@ import type { ExportFile } from './types.js';
 import { layerWeights, type WeightSet } from './weights.js';
 
 /**
- * Graph → PyTorch: an nn.Module source (NCHW; the graph's layer names and order; a repeated block
- * becomes a sub-module in an nn.ModuleList run in a loop), the weights converted from the tfjs
- * model (NHWC) into a .safetensors file it loads, and train_ddp.py, which trains it with
- * DistributedDataParallel on any number of GPUs and machines (torchrun).
+ * Graph → PyTorch, as torchvision's resnet.py reads: a block of layers becomes an nn.Module class
+ * defined once (copies that differ only in numbers share it, the numbers as constructor
+ * arguments), a stage's chain of blocks an nn.Sequential (a comprehension where the numbers stay
+ * put or step evenly), a repeated block an nn.ModuleList run in a loop; forward() returns logits
+ * and predict() the probabilities tfjs outputs; the input contract (constants, preprocess()) sits
+ * at the top. Then the weights converted from the tfjs model (NHWC) into a .safetensors file
+ * whose keys follow the module tree, and train_ddp.py (train-ddp.ts).
  *
  * Where PyTorch and tfjs differ the printers make them agree: TF 'same' padding puts the odd pixel
- * at the bottom/right (explicit F.pad), Flatten before Dense keeps tfjs's (H, W, C) order (a
- * permute), softmax runs over channels (dim=1), BatchNorm's momentum is 1 − tfjs's, and bilinear
- * upsampling uses tfjs's coordinates (a small helper; F.interpolate would shift by half a pixel).
+ * at the bottom/right (explicit F.pad, or pad_same() from the size at run time when strided),
+ * Flatten before Dense keeps tfjs's (H, W, C) order (a permute), softmax runs over channels
+ * (dim=1), BatchNorm's momentum is 1 − tfjs's, and bilinear upsampling uses tfjs's coordinates (a
+ * small helper; F.interpolate would shift by half a pixel).
  */
 
 export interface PyTorchExport {

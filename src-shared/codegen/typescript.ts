@@ -11,8 +11,10 @@ import { blockClassBase, camelCase, commonPrefix, groupAttrName, shapeChange, sk
 
 /**
  * Graph → one self-contained TypeScript module for tfjs: `buildModel(tf)` builds the network with
- * the functional API — the graph's layer names, a comment with every layer's output shape, blocks
- * grouped under a heading, a loop for a block repeated ×N — and the custom layer classes it uses
+ * the functional API — a block of layers a function defined once (copies differing only in numbers
+ * share it) and called per use, a stage's chain of blocks a loop of calls, camelCase variables, the
+ * graph's layer names, a comment with output shapes, a loop for a block repeated ×N, the input
+ * contract (MEAN/STD/CLASSES, preprocess()) — and the custom layer classes it uses
  * (Scale, Gate, Crop, Pad, ShortcutDropout, GroupNorm, grouped Conv2D) are defined alongside. An
  * optional `train.ts` trains it on tensors the caller passes. `tf` is passed in, so the module
  * imports only tfjs's types and runs with any tfjs flavour (tfjs, tfjs-node, tfjs-node-gpu).
