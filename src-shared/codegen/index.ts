@@ -86,7 +86,7 @@ export async function exportGraph(tf: Tf, doc: GraphDocument, target: ExportTarg
   });
   if (target === 'typescript' && options.weights === undefined) {
     const ts = emitTypeScript(doc, { train: options.train !== false, contract });
-    return [...ts.files, card(ts.files, tsUsage(ts.module, false), TS_OUTPUTS)];
+    return [...ts.files, card(ts.files, tsUsage(ts.module, false, options.train !== false), TS_OUTPUTS)];
   }
   // compiled for fresh weights (seeded when asked), and to check given ones against the model's layers and shapes
   const compiled = withSeed(options.seed, () => compileGraph(tf, doc));
@@ -95,7 +95,7 @@ export async function exportGraph(tf: Tf, doc: GraphDocument, target: ExportTarg
     if (target === 'typescript') {
       const ts = emitTypeScript(doc, { train: options.train !== false, contract });
       const files = [...ts.files, ...emitTsWeights(ts.module, matched ?? [], options.weightsFrom !== undefined ? { from: options.weightsFrom } : {})];
-      return [...files, card(files, tsUsage(ts.module, true), TS_OUTPUTS)];
+      return [...files, card(files, tsUsage(ts.module, true, options.train !== false), TS_OUTPUTS)];
     }
     if (target === 'tfjs-model') {
       for (const m of matched ?? []) {
@@ -216,8 +216,25 @@ function pyUsage(module: string, className: string, c: InputContract, train: boo
   return usage;
 }
 
-function tsUsage(module: string, trained: boolean): CardInput['usage'] {
+function tsUsage(module: string, trained: boolean, train: boolean): CardInput['usage'] {
   const mod = `./${module.replace(/\.ts$/, '.js')}`;
+  const retrain: CardInput['usage'] = train
+    ? [
+        [
+          'Retrain it',
+          'ts',
+          [
+            "import * as tf from '@tensorflow/tfjs-node';",
+            `import { preprocess } from '${mod}';`,
+            "import { train } from './train.js';",
+            '',
+            '// images: 8-bit [N, H, W, C] as stored; labels: one-hot [N, classes]',
+            'const { model } = await train(tf, preprocess(tf, images), labels, { epochs: 10 });',
+            "await model.save('file://./trained');",
+          ].join('\n'),
+        ],
+      ]
+    : [];
   return [
     [
       'Load it and run it on an image',
@@ -232,6 +249,7 @@ function tsUsage(module: string, trained: boolean): CardInput['usage'] {
         'probabilities.argMax(-1).print();',
       ].join('\n'),
     ],
+    ...retrain,
   ];
 }
 
