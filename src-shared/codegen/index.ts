@@ -108,7 +108,7 @@ export async function exportGraph(tf: Tf, doc: GraphDocument, target: ExportTarg
       }
       const files = await exportTfjsModel(tf, doc, compiled.model, contractMetadata(contract, 'nhwc'));
       const custom = files.find((f) => f.name.endsWith('.ts') && f.name !== 'model.json');
-      return [...files, card(files, tfjsUsage(custom?.name ?? null, contract), TS_OUTPUTS)];
+      return [...files, card(files, tfjsUsage(custom?.name ?? null, contract), TS_OUTPUTS, [RETRAIN_ELSEWHERE])];
     }
     const weights = options.weights ?? weightsOf(compiled.model);
     if (target === 'pytorch') {
@@ -134,11 +134,17 @@ export async function exportGraph(tf: Tf, doc: GraphDocument, target: ExportTarg
     });
     const files: ExportFile[] = [{ name: `${onnxStem(doc)}.onnx`, bytes: onnx.bytes }];
     const outputs = options.outputs === 'logits' ? 'logits (the scores before softmax / sigmoid; exported with outputs=logits)' : 'probabilities (softmax / sigmoid, as the tfjs model; export with outputs=logits for the scores before)';
-    return [...files, card(files, onnxUsage(files[0]?.name ?? '', contract, options.layout ?? 'nhwc'), outputs)];
+    return [...files, card(files, onnxUsage(files[0]?.name ?? '', contract, options.layout ?? 'nhwc'), outputs, [RETRAIN_ELSEWHERE])];
   } finally {
     compiled.model.dispose();
   }
 }
+
+/** tfjs model files and ONNX hold a model to run: training goes through the code exports. */
+const RETRAIN_ELSEWHERE: readonly [string, string] = [
+  'Retrain it',
+  'These files run the model. To train it, export the same source as PyTorch (`train_ddp.py`, the run’s recipe by default) or TypeScript (`train.ts`): `skipwire export FILE --format pytorch --out DIR`, or `skipwire export --run ID --format pytorch --out DIR` for a run.',
+];
 
 const TS_OUTPUTS = "probabilities: the head's softmax (or sigmoid) is part of the tfjs model, as tfjs's losses expect";
 const PY_OUTPUTS = "forward() returns logits (F.cross_entropy / nn.CrossEntropyLoss take them); predict() gives probabilities";
