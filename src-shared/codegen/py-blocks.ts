@@ -91,7 +91,7 @@ export function literalName(line: string, index: number): string {
  * become constructor parameters (one per distinct column of values, named from where the first
  * one stands; `in_channels` and `out_channels` always equal read `channels`).
  */
-export function unifyInstances(texts: readonly InstanceText[], o: { language?: 'py' | 'ts'; member?: (name: string) => string } = {}): UnifiedClass {
+export function unifyInstances(texts: readonly InstanceText[], o: { language?: 'py' | 'ts'; member?: (name: string) => string; reserved?: readonly string[] } = {}): UnifiedClass {
   const member = o.member ?? ((name: string) => `self.${name}`);
   const first = texts[0];
   if (first === undefined) throw new Error('codegen: a block class needs an instance');
@@ -119,7 +119,7 @@ export function unifyInstances(texts: readonly InstanceText[], o: { language?: '
     const key = c.values.join(',');
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const scope = new NameScope(o.language ?? 'py', ['x', 'skip', 'self', 'prefix']);
+  const scope = new NameScope(o.language ?? 'py', ['x', 'skip', 'self', 'prefix', ...(o.reserved ?? [])]);
   const nameOfColumn = new Map<Column, string>();
   const params: ClassParam[] = [];
   for (const cols of groups.values()) {

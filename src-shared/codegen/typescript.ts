@@ -163,7 +163,11 @@ export function emitTypeScript(doc: GraphDocument, options: TypeScriptExportOpti
     }
     // a function named as one of its calls' results would be (`bottom`) reads `bottomBlock`
     const fnName = list.some((i) => camelCase(groupAttrName(i.label)) === camelCase(base)) ? `${camelCase(base)}Block` : camelCase(base);
-    const fn: TsBlockFn = { name: scope.claim(fnName, 'block'), instances: list, unified: unifyInstances(list.map((i) => i.text), { language: 'ts', member: (n) => n }) };
+    const fn: TsBlockFn = { name: scope.claim(fnName, 'block'), instances: list, unified: unifyInstances(
+        list.map((i) => i.text),
+        // parameters never take a name the body declares
+        { language: 'ts', member: (n) => n, reserved: [...RESERVED, ...[...(list[0]?.text.forward.join('\n') ?? '').matchAll(/\bconst (\w+) =/g)].map((m) => m[1] ?? '')] },
+      ) };
     fns.push(fn);
     for (const i of list) fnOf.set(i.id, fn);
   });
