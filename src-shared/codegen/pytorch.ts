@@ -174,7 +174,12 @@ export function emitPyTorch(doc: GraphDocument, weights: WeightSet | null, optio
   [...byKey.values()].forEach((list, k) => {
     let base = bases[k] ?? 'Block';
     if ((baseCount.get(base) ?? 0) > 1) base = `${base}${instanceShapeChange(list[0])}`;
-    const bc: BlockClass = { name: classNames.claim(base, 'Block'), instances: list, unified: unifyInstances(list.map((i) => i.text)) };
+    const bc: BlockClass = { name: classNames.claim(base, 'Block'), instances: list, unified: unifyInstances(
+        list.map((i) => i.text),
+        // a parameter the body reads becomes self.<name>: never a submodule's name
+        { reserved: [...(list[0]?.text.init.join('\n') ?? '').matchAll(/\bself\.(\w+) =/g)].map((m) => m[1] ?? '') },
+      ),
+    };
     blockClasses.set(bc.name, bc);
     for (const i of list) classOf.set(i.id, bc);
   });
