@@ -222,7 +222,7 @@ class RandomDataset(Dataset):
         return torch.rand(${c}, ${h}, ${w}), ${randomTarget}
 
 
-def make_datasets(root, seed):
+def make_datasets(root, seed, limit):
     """(train, validation, test) Datasets: --data split as Skipwire splits (limit, then the held-out fraction)."""
     if root is None:
         return RandomDataset(512, seed), RandomDataset(128, seed + 1), RandomDataset(128, seed + 2)
@@ -230,10 +230,10 @@ ${
   classification
     ? `    (train_images, train_labels), (test_images, test_labels) = load_data(root)
     g = torch.Generator().manual_seed(seed)
-    order = torch.randperm(len(train_labels), generator=g)[: RECIPE['limit'] or len(train_labels)]
+    order = torch.randperm(len(train_labels), generator=g)[: limit or len(train_labels)]
     held = int(math.floor(len(order) * RECIPE['validation_fraction'] + 0.5))
     val, train = order[:held].sort().values, order[held:].sort().values
-    test = torch.randperm(len(test_labels), generator=g)[: RECIPE['limit'] or len(test_labels)].sort().values
+    test = torch.randperm(len(test_labels), generator=g)[: limit or len(test_labels)].sort().values
     return (
         Images(train_images[train], train_labels[train], augment=True),
         Images(train_images[val], train_labels[val], augment=False),
@@ -309,15 +309,16 @@ def to(device, value):
     return tuple(v.to(device, non_blocking=True) for v in value) if isinstance(value, (tuple, list)) else value.to(device, non_blocking=True)
 
 
-def evaluate(ddp, loader, device, max_steps):
-    """(mean loss, mean accuracy) over a loader, summed over every process."""
+def evaluate(model, loader, device, max_steps):
+    """(mean loss, mean accuracy) over a loader, summed over every process. The bare model, not the
+    DDP wrapper: no collective per batch, so processes with unequal shares cannot wait on each other."""
     total = torch.zeros(3, device=device)  # loss sum, accuracy sum, batches
     with torch.no_grad():
         for step, (images, targets) in enumerate(loader):
             if max_steps > 0 and step >= max_steps:
                 break
             images, targets = images.to(device, non_blocking=True), to(device, targets)
-            outputs = ddp(images)
+            outputs = model(images)
             acc = accuracy(outputs, targets)
             total += torch.stack([loss_fn(outputs, targets), acc if acc is not None else torch.zeros((), device=device), torch.ones((), device=device)])
     dist.all_reduce(total)
@@ -337,6 +338,7 @@ def main():
     parser.add_argument('--weight-decay', type=float, default=RECIPE['weight_decay'])
     parser.add_argument('--warmup-epochs', type=float, default=RECIPE['warmup_epochs'])
     parser.add_argument('--seed', type=int, default=RECIPE['seed'])
+    parser.add_argument('--limit', type=int, default=RECIPE['limit'], help='use at most this many training (and test) images')
     parser.add_argument('--workers', type=int, default=2, help='data loader processes per training process')
     parser.add_argument('--checkpoint', default='checkpoint.pt', help='written after every epoch; resumed from when it exists')
     parser.add_argument('--weights', default=None, help='start from these weights (e.g. ${weightsFile}) instead of fresh ones')
@@ -363,7 +365,7 @@ def main():
     model.to(device)
     ddp = DistributedDataParallel(model, device_ids=[local_rank] if cuda else None)
 
-    train_set, val_set, test_set = make_datasets(args.data, args.seed)
+    train_set, val_set, test_set = make_datasets(args.data, args.seed, args.limit)
     per_process = max(1, args.batch_size // world)
     train_sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=True)
     loader_args = dict(batch_size=per_process, num_workers=args.workers, pin_memory=cuda, persistent_workers=args.workers > 0)
@@ -402,8 +404,8 @@ def main():
             total += torch.stack([loss.detach(), torch.ones((), device=device)])
         dist.all_reduce(total)
 
-        ddp.eval()
-        val_loss, val_acc = evaluate(ddp, val_loader, device, args.max_steps)
+        model.eval()
+        val_loss, val_acc = evaluate(model, val_loader, device, args.max_steps)
         if rank == 0:
             print(
                 f'epoch {epoch + 1}/{args.epochs}  loss {total[0].item() / max(total[1].item(), 1):.4f}  '
@@ -417,9 +419,13 @@ def main():
             os.replace(tmp, args.checkpoint)  # never a half-written checkpoint
         dist.barrier()
 
-    test_loss, test_acc = evaluate(ddp, test_loader, device, args.max_steps)
+    model.eval()
+    test_loss, test_acc = evaluate(model, test_loader, device, args.max_steps)
     if rank == 0:
         print(f'test loss {test_loss:.4f}  test acc {test_acc:.4f}', flush=True)
+    # the DDP wrapper holds the process group: let it go first (torch 1.13's gloo can hang at exit otherwise)
+    del ddp
+    dist.barrier()
     dist.destroy_process_group()
 
 

@@ -148,17 +148,23 @@ describe.skipIf(!ready)('a trained Fashion-MNIST run, exported to PyTorch (Debia
   it('train_ddp.py under torchrun (--redirects 1 --tee 1, two gloo processes), one epoch on the same data and seed: training loss within 10 % of Skipwire’s first epoch', async () => {
     if (!torch.ok) return;
     const out = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' };
+      const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONFAULTHANDLER: '1' };
       for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
       const child = spawn(
         '/usr/bin/python3',
         ['-m', 'torch.distributed.run', '--redirects', '1', '--tee', '1', '--standalone', '--nproc_per_node=2', 'train_ddp.py', '--cpu', '--data', FASHION_MNIST_DEFAULT_DIR, '--epochs', '1', '--workers', '0'],
-        { cwd: dir, env },
+        // its own process group: on a timeout the launcher and both workers go together
+        { cwd: dir, env, detached: true },
       );
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
       child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      // on a timeout: every process's Python stack (faulthandler, SIGABRT), then the whole group goes
+      const timer = setTimeout(() => {
+        if (child.pid === undefined) return;
+        process.kill(-child.pid, 'SIGABRT');
+        setTimeout(() => process.kill(-(child.pid ?? 0), 'SIGKILL'), 2_000);
+      }, 240_000);
       child.on('close', (code) => {
         clearTimeout(timer);
         resolveRun({ code, output });
