@@ -14,7 +14,7 @@ import { openEditor } from './editor-helpers.js';
 
 /**
  * Export code from the app, as a person does: the top bar's "Export code…" opens the dialog; in the
- * browser host the files download (one file as itself, several as a zip of a folder). A graph with
+ * browser host the files download (as a zip of a folder: every export has its model card). A graph with
  * errors is refused with its diagnostics. A trained run's tfjs model files, downloaded from the
  * dialog, load in Chromium with tf.loadLayersModel and give the run's outputs.
  */
@@ -56,7 +56,7 @@ async function exportDownload(page: Page): Promise<{ name: string; bytes: Uint8A
 
 const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
 
-test('export TypeScript and PyTorch from the dialog: zips of the files; ONNX downloads as one file', async ({ page, app, request }) => {
+test('export TypeScript, PyTorch and ONNX from the dialog: zips of a folder with the files and a model card', async ({ page, app, request }) => {
   await openEditor(page, app.url);
   await open(page, 'resnet-8.skipwire.json', await template(request, app, { depth: 8, width: 4, inputHeight: 16, inputWidth: 16, classes: 3 }));
   await expect(page.getByTestId('doc-title')).toHaveText('ResNet-8');
@@ -69,15 +69,18 @@ test('export TypeScript and PyTorch from the dialog: zips of the files; ONNX dow
   await page.screenshot({ path: join(tmpdir(), 'skipwire-export-dialog.png') });
   const ts = await exportDownload(page);
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId('notice')).toContainText('Downloaded resnet-8-ts.zip: 2 files');
+  await expect(page.getByTestId('notice')).toContainText('Downloaded resnet-8-ts.zip: 3 files');
   expect(ts.name).toBe('resnet-8-ts.zip');
   const tsFiles = unzipSync(ts.bytes);
-  expect(Object.keys(tsFiles).sort()).toEqual(['resnet-8-ts/resnet-8.ts', 'resnet-8-ts/train.ts']);
+  expect(Object.keys(tsFiles).sort()).toEqual(['resnet-8-ts/README.md', 'resnet-8-ts/resnet-8.ts', 'resnet-8-ts/train.ts']);
   const module = text(tsFiles['resnet-8-ts/resnet-8.ts']);
   expect(module).toContain("import type * as tfjs from '@tensorflow/tfjs';");
   expect(module).toContain('export function buildModel(tf: Tf): tfjs.LayersModel {');
-  expect(module).toContain("const stem_conv1 = apply(tf.layers.conv2d({ name: 'stem_conv1', filters: 4, kernelSize: 3, padding: 'same'");
+  expect(module).toContain("const stemConv1 = apply(tf.layers.conv2d({ name: 'stem_conv1', filters: 4, kernelSize: 3, padding: 'same'");
+  expect(module).toContain('const residualBlock = (x: SymbolicTensor, prefix: string): SymbolicTensor => {');
+  expect(module).toContain('export function preprocess(t: Tf, images: tfjs.Tensor): tfjs.Tensor {');
   expect(module).toMatch(/\/\/ \[16, 16, 4\]\n/);
+  expect(text(tsFiles['resnet-8-ts/README.md'])).toContain('# ResNet-8');
   expect(module.length).toBeGreaterThan(2000);
   expect(text(tsFiles['resnet-8-ts/train.ts'])).toContain("import { buildModel } from './resnet-8.js';");
 
@@ -87,8 +90,12 @@ test('export TypeScript and PyTorch from the dialog: zips of the files; ONNX dow
   const py = await exportDownload(page);
   expect(py.name).toBe('resnet-8-pytorch.zip');
   const pyFiles = unzipSync(py.bytes);
-  expect(Object.keys(pyFiles).sort()).toEqual(['resnet-8-pytorch/resnet_8.py', 'resnet-8-pytorch/resnet_8.safetensors', 'resnet-8-pytorch/train_ddp.py']);
-  expect(text(pyFiles['resnet-8-pytorch/resnet_8.py'])).toContain('class ResNet8(nn.Module):');
+  expect(Object.keys(pyFiles).sort()).toEqual(['resnet-8-pytorch/README.md', 'resnet-8-pytorch/resnet_8.py', 'resnet-8-pytorch/resnet_8.safetensors', 'resnet-8-pytorch/train_ddp.py']);
+  const pyModule = text(pyFiles['resnet-8-pytorch/resnet_8.py']);
+  expect(pyModule).toContain('class ResNet8(nn.Module):');
+  expect(pyModule).toContain('class ResidualBlock(nn.Module):');
+  expect(pyModule).toContain('    def predict(self, input_):');
+  expect(text(pyFiles['resnet-8-pytorch/README.md'])).toContain('forward() returns logits');
   expect(text(pyFiles['resnet-8-pytorch/train_ddp.py'])).toContain('DistributedDataParallel');
   // safetensors: a u64 header length, the JSON header, then every tensor's float32 data
   const st = pyFiles['resnet-8-pytorch/resnet_8.safetensors'] ?? new Uint8Array();
@@ -101,10 +108,14 @@ test('export TypeScript and PyTorch from the dialog: zips of the files; ONNX dow
   await page.getByTestId('export-code').click();
   await dialog.getByLabel('ONNX').check();
   await dialog.getByLabel('Layout').selectOption('nchw');
+  await dialog.getByLabel('Outputs').selectOption('logits');
   const onnx = await exportDownload(page);
-  expect(onnx.name).toBe('resnet-8.onnx');
-  expect(onnx.bytes.byteLength).toBeGreaterThan(4 * 4000);
-  await expect(page.getByTestId('notice')).toContainText('Downloaded resnet-8.onnx');
+  expect(onnx.name).toBe('resnet-8-onnx.zip');
+  await expect(page.getByTestId('notice')).toContainText('Downloaded resnet-8-onnx.zip: 2 files');
+  const onnxFiles = unzipSync(onnx.bytes);
+  expect(Object.keys(onnxFiles).sort()).toEqual(['resnet-8-onnx/README.md', 'resnet-8-onnx/resnet-8.onnx']);
+  expect(onnxFiles['resnet-8-onnx/resnet-8.onnx']?.byteLength).toBeGreaterThan(4 * 4000);
+  expect(text(onnxFiles['resnet-8-onnx/README.md'])).toContain('| output | logits (the scores before softmax / sigmoid; exported with outputs=logits) |');
 });
 
 test('a graph with errors is refused in the dialog, its diagnostics listed; nothing downloads', async ({ page, app, request }) => {

@@ -29,11 +29,34 @@ function resnet8(): Record<string, unknown> & { nodes: Record<string, { params: 
 const good = file('resnet8.json', resnet8());
 
 describe('skipwire export', () => {
+  it('--seed N: byte-identical files on every export; --dataset states the preprocessing; --outputs logits for ONNX; --seed with --run is refused', async () => {
+    const twice = await Promise.all(
+      ['a', 'b'].map(async (k) => {
+        const out = join(dir, `seed-${k}`);
+        expect(await run(['export', good, '--format', 'pytorch', '--seed', '3', '--dataset', 'fashion-mnist', '--out', out], capture())).toBe(0);
+        return out;
+      }),
+    );
+    const [a, b] = twice as [string, string];
+    expect(readdirSync(a).sort()).toEqual(['README.md', 'resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py']);
+    for (const f of readdirSync(a)) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    expect(readFileSync(join(a, 'resnet_8.py'), 'utf8')).toContain("# Fashion-MNIST: (pixel / 255 - MEAN) / STD per channel, as Skipwire normalized every batch\nMEAN = (0.286, 0.286, 0.286)");
+    const onnx = join(dir, 'onnx-logits');
+    expect(await run(['export', good, '--format', 'onnx', '--outputs', 'logits', '--out', onnx], capture())).toBe(0);
+    expect(readFileSync(join(onnx, 'README.md'), 'utf8')).toContain('| output | logits');
+    const bad = capture();
+    expect(await run(['export', good, '--format', 'onnx', '--seed', 'x', '--out', join(dir, 'x')], bad)).toBe(2);
+    expect(bad.errs).toEqual(['skipwire: --seed must be an integer from 0 to 2147483647; got "x"']);
+    const both = capture();
+    expect(await run(['export', '--run', 'r1', '--format', 'onnx', '--seed', '1', '--out', join(dir, 'x')], both)).toBe(2);
+    expect(both.errs[0]).toMatch(/--seed draws fresh weights; a run is exported with its trained weights/);
+  });
+
   it('--format ts: the module and train.ts in a new folder; lists what it wrote', async () => {
     const io = capture();
     const out = join(dir, 'ts');
     expect(await run(['export', good, '--format', 'ts', '--out', out], io)).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['resnet-8.ts', 'train.ts']);
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'resnet-8.ts', 'train.ts']);
     expect(io.outs[0]).toBe(`exported ResNet-8 as ts to ${out}:`);
     expect(io.outs.slice(1).join('\n')).toMatch(/resnet-8\.ts {2}\d+\.\d KB/);
     expect(readFileSync(join(out, 'resnet-8.ts'), 'utf8')).toContain('export function buildModel(tf: Tf): tfjs.LayersModel {');
@@ -47,7 +70,7 @@ describe('skipwire export', () => {
     expect(io.outs).toHaveLength(1);
     const j = JSON.parse(io.outs[0] ?? '') as { ok: boolean; target: string; out: string; files: { name: string; bytes: number }[] };
     expect(j).toMatchObject({ ok: true, target: 'pytorch', out });
-    expect(j.files.map((f) => f.name)).toEqual(['resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py']);
+    expect(j.files.map((f) => f.name)).toEqual(['resnet_8.py', 'resnet_8.safetensors', 'train_ddp.py', 'README.md']);
     expect(j.files[1]?.bytes).toBeGreaterThan(4 * 4000);
     expect(readFileSync(join(out, 'resnet_8.py'), 'utf8')).toContain('class ResNet8(nn.Module):');
   });
@@ -88,7 +111,7 @@ describe('skipwire export', () => {
       [['export', join(dir, 'missing.json'), '--format', 'ts', '--out', join(dir, 'x')], /cannot read .*missing\.json: no such file/],
       [['export', file('text.json', 'hello'), '--format', 'ts', '--out', join(dir, 'x')], /not a Skipwire document: not JSON/],
       [['export', file('other.json', { a: 1 }), '--format', 'ts', '--out', join(dir, 'x')], /no schemaVersion/],
-      [['export', good, '--format', 'ts', '--out', join(dir, 'ts')], /already has resnet-8\.ts, train\.ts: pass --force/],
+      [['export', good, '--format', 'ts', '--out', join(dir, 'ts')], /already has resnet-8\.ts, train\.ts, README\.md: pass --force/],
     ];
     for (const [argv, message] of cases) {
       const io = capture();

@@ -5,6 +5,8 @@ import type { ExportedFile, ExportRunSource, ExportTarget } from '../../src-shar
 import { inferShapes } from '../../src-shared/graph/infer.js';
 import { reportOf } from '../../src-shared/graph/report.js';
 import { readDocumentFile } from './document-file.js';
+import type { DatasetSpec } from '../../src-shared/api/services/datasets.js';
+import { parseDatasetSpec } from '../services/datasets/spec.js';
 import { createExportService } from '../services/export/service.js';
 import { resolveDataDir } from '../services/paths.js';
 import { createProjectsService } from '../services/store/projects-service.js';
@@ -33,6 +35,9 @@ export interface ExportCliOptions {
   force?: boolean;
   layout?: 'nhwc' | 'nchw';
   train: boolean;
+  seed?: string;
+  dataset?: string;
+  outputs?: 'probabilities' | 'logits';
 }
 
 /**
@@ -50,6 +55,15 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
   const read = file === undefined ? undefined : readDocumentFile(file);
   const json = read?.json;
   const what = file ?? `run ${o.run ?? ''}`;
+  const seed = o.seed === undefined ? undefined : Number(o.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)) throw new CliError(`--seed must be an integer from 0 to ${2 ** 31 - 1}; got "${o.seed ?? ''}"`);
+  if (seed !== undefined && o.run !== undefined) throw new CliError('--seed draws fresh weights; a run is exported with its trained weights (leave out --seed or --run)');
+  let dataset: DatasetSpec | undefined;
+  try {
+    dataset = o.dataset === undefined ? undefined : parseDatasetSpec(o.dataset);
+  } catch (err) {
+    throw new CliError(`--dataset: ${oneLine(err instanceof Error ? err.message : String(err))}`);
+  }
   const checked = read === undefined ? null : { doc: read.doc, report: reportOf(inferShapes(read.doc), read.migratedFrom) };
   if (checked !== null && !checked.report.ok) {
     const errors = checked.report.diagnostics.filter((d) => d.severity === 'error');
@@ -72,7 +86,18 @@ export async function exportCommand(file: string | undefined, o: ExportCliOption
     const raw = await d.call(
       'export',
       'generate',
-      { ...(json !== undefined ? { document: json } : {}), target, options: { train: o.train, ...(o.layout !== undefined ? { layout: o.layout } : {}), ...(o.run !== undefined ? { runId: o.run } : {}) } },
+      {
+        ...(json !== undefined ? { document: json } : {}),
+        target,
+        options: {
+          train: o.train,
+          ...(o.layout !== undefined ? { layout: o.layout } : {}),
+          ...(o.run !== undefined ? { runId: o.run } : {}),
+          ...(seed !== undefined ? { seed } : {}),
+          ...(dataset !== undefined ? { dataset } : {}),
+          ...(o.outputs !== undefined ? { outputs: o.outputs } : {}),
+        },
+      },
       { transport: 'in-process', clientId: 'cli' },
     );
     reply = exportService.methods.generate.output.parse(raw);
@@ -115,6 +140,9 @@ export function registerExport(program: Command, io: Io): void {
     .option('--run <id>', "export a training run from the project store: the graph version it trained, with its last checkpoint's weights")
     .addOption(new Option('--layout <layout>', 'onnx: input/output layout').choices(['nhwc', 'nchw']))
     .option('--no-train', 'ts / pytorch: leave out the training script')
+    .option('--seed <n>', 'fresh weights drawn with this seed: the same graph, seed and options give byte-identical files')
+    .option('--dataset <spec>', 'fresh weights: the dataset they will be trained on, whose preprocessing the export states (fashion-mnist | cifar10:PATH | folder:PATH | synthetic)')
+    .addOption(new Option('--outputs <what>', 'onnx: the heads output probabilities (default) or logits').choices(['probabilities', 'logits']))
     .option('--force', 'replace files of the same names in the folder')
     .option('--json', 'print one JSON object')
     .action(async (file: string | undefined, opts: ExportCliOptions) => exportCommand(file, opts, io));

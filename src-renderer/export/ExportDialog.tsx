@@ -137,6 +137,15 @@ export function ExportDialog({ host, onClose }: { host: Host; onClose: () => voi
             </select>
           </div>
         )}
+        {target === 'onnx' && (
+          <div className="export-row">
+            <label htmlFor={`${id}-outputs`}>Outputs</label>
+            <select id={`${id}-outputs`} value={values.outputs} onChange={(e) => setValues((v) => ({ ...v, outputs: e.target.value === 'logits' ? 'logits' : 'probabilities' }))}>
+              <option value="probabilities">probabilities (softmax / sigmoid, as tfjs)</option>
+              <option value="logits">logits (the scores before them)</option>
+            </select>
+          </div>
+        )}
         {target === 'tfjs-model' && <p className="muted small">No options: the model as tfjs saves it. Custom layers come with the TypeScript module that registers them.</p>}
         {target === 'typescript' && source.kind === 'run' && <p className="muted small">With a run: weights.bin and trained.ts, whose buildTrainedModel(tf, bytes) rebuilds the trained model.</p>}
       </div>

@@ -8,10 +8,12 @@ describe('export dialog choices', () => {
   it('offers the four formats; each sends only the options its generator reads, and every request passes the contract', () => {
     expect(FORMATS.map((f) => f.target)).toEqual(['typescript', 'tfjs-model', 'pytorch', 'onnx']);
     expect(FORMATS.filter((f) => hasTrainOption(f.target)).map((f) => f.target)).toEqual(['typescript', 'pytorch']);
-    const values = { train: false, layout: 'nchw' as const };
+    const values = { train: false, layout: 'nchw' as const, outputs: 'probabilities' as const };
     expect(optionsFor('typescript', values, { kind: 'network' })).toEqual({ train: false });
     expect(optionsFor('pytorch', values, { kind: 'network' })).toEqual({ train: false });
     expect(optionsFor('onnx', values, { kind: 'network' })).toEqual({ layout: 'nchw' });
+    expect(optionsFor('onnx', { ...values, outputs: 'logits' }, { kind: 'network' })).toEqual({ layout: 'nchw', outputs: 'logits' });
+    expect(optionsFor('pytorch', { ...values, outputs: 'logits' }, { kind: 'network' })).toEqual({ train: false });
     expect(optionsFor('tfjs-model', values, { kind: 'network' })).toEqual({});
     expect(optionsFor('tfjs-model', DEFAULT_OPTIONS, { kind: 'run', runId: 'r1' })).toEqual({ runId: 'r1' });
     for (const f of FORMATS) {

@@ -24,9 +24,11 @@ export interface OptionValues {
   readonly train: boolean;
   /** onnx: input/output layout. */
   readonly layout: 'nhwc' | 'nchw';
+  /** onnx: the heads output probabilities (as tfjs) or logits. */
+  readonly outputs: 'probabilities' | 'logits';
 }
 
-export const DEFAULT_OPTIONS: OptionValues = { train: true, layout: 'nhwc' };
+export const DEFAULT_OPTIONS: OptionValues = { train: true, layout: 'nhwc', outputs: 'probabilities' };
 
 export function hasTrainOption(target: ExportTarget): boolean {
   return target === 'typescript' || target === 'pytorch';
@@ -45,7 +47,7 @@ type GenerateInput = InputOf<typeof exportService, 'generate'>;
 export function optionsFor(target: ExportTarget, values: OptionValues, source: Source): ExportOptions {
   return {
     ...(hasTrainOption(target) ? { train: values.train } : {}),
-    ...(target === 'onnx' ? { layout: values.layout } : {}),
+    ...(target === 'onnx' ? { layout: values.layout, ...(values.outputs === 'logits' ? { outputs: 'logits' as const } : {}) } : {}),
     ...(source.kind === 'run' ? { runId: source.runId } : {}),
   };
 }

@@ -16,7 +16,7 @@ export function NoticeStack({ children }: { children?: ReactNode }) {
   const notices = useApp((s) => s.notices);
   const dismiss = useApp((s) => s.dismiss);
   return (
-    <div className="notice-stack" aria-label="Notices">
+    <div className="notice-stack" role="region" aria-label="Notices">
       {/* (a banner passed in, the autosave conflict's, goes first: the notices line up under it, never over it) */}
       {children}
       {notices.map((n) => (

@@ -1,7 +1,6 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { GraphDocument } from '../graph/document.js';
 import type { Tf } from '../layers/types.js';
-import { fileStem } from './names.js';
 import type { ExportFile } from './types.js';
 import { emitTypeScript } from './typescript.js';
 
@@ -12,9 +11,9 @@ type ModelArtifacts = TfModule.io.ModelArtifacts;
  * A compiled model as tfjs model files: model.json (topology + weights manifest) and weights.bin,
  * what `tf.loadLayersModel` reads in Node and in a browser. A model with custom layers (Scale, Gate,
  * Crop, …) also gets the generated TypeScript module, whose `registerCustomLayers(tf)` must run
- * before loading, and a README saying so.
+ * before loading. model.json's userDefinedMetadata carries the input contract.
  */
-export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersModel, weightsFrom?: string): Promise<ExportFile[]> {
+export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersModel, contract: Readonly<Record<string, unknown>>): Promise<ExportFile[]> {
   let saved: ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -31,42 +30,16 @@ export async function exportTfjsModel(tf: Tf, doc: GraphDocument, model: LayersM
     convertedBy: null,
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+    // tf.loadLayersModel keeps it: model.getUserDefinedMetadata() gives the input contract back
+    userDefinedMetadata: { skipwire: { input: contract } },
   };
   const files: ExportFile[] = [
     { name: 'model.json', content: JSON.stringify(modelJson) },
     { name: 'weights.bin', bytes: new Uint8Array(weightData) },
   ];
+  // a model with custom layers needs the module whose registerCustomLayers(tf) runs before loading
   const ts = emitTypeScript(doc, { train: false });
   const custom = ts.files[0]?.content.includes('export function registerCustomLayers') === true;
-  const stem = fileStem(doc.meta.name);
-  const loadLines = custom
-    ? [
-        '```ts',
-        "import * as tf from '@tensorflow/tfjs'; // or @tensorflow/tfjs-node",
-        `import { registerCustomLayers } from './${ts.module.replace(/\.ts$/, '.js')}';`,
-        '',
-        'registerCustomLayers(tf); // this model uses custom layers; register them before loading',
-        "const model = await tf.loadLayersModel('file://path/to/model.json'); // tfjs-node; a URL in a browser",
-        '```',
-      ]
-    : [
-        '```ts',
-        "import * as tf from '@tensorflow/tfjs'; // or @tensorflow/tfjs-node",
-        "const model = await tf.loadLayersModel('file://path/to/model.json'); // tfjs-node; a URL in a browser",
-        '```',
-      ];
-  files.push({
-    name: 'README.md',
-    content: [
-      `# ${doc.meta.name.replace(/[\r\n]+/g, ' ') || stem} — tfjs model files`,
-      '',
-      `Exported by Skipwire: \`model.json\` (topology and weights manifest) and \`weights.bin\`; the input is [N, ${doc.input.height}, ${doc.input.width}, ${doc.input.channels}] (NHWC).`,
-      ...(weightsFrom === undefined ? [] : ['', `The weights are trained: ${weightsFrom.replace(/[\r\n]+/g, ' ')}.`]),
-      '',
-      ...loadLines,
-      '',
-    ].join('\n'),
-  });
   if (custom) files.push(...ts.files);
   return files;
 }

@@ -39,12 +39,15 @@ export const avgPool = defineLayer({
     pytorch(p, ctx) {
       const x = ctx.inputs[0] ?? '';
       const [t, b, l, r] = windowPads(ctx.inputShapes[0] ?? [], p.pool, p.stride, p.padding);
+      const runtime = p.padding === 'same' && p.stride > 1;
       // TF's 'same' averages over the pixels inside the image only (count_include_pad=False)
-      if (t === b && l === r && 2 * Math.max(t, l) <= p.pool) {
+      if (!runtime && t === b && l === r && 2 * Math.max(t, l) <= p.pool) {
         const pad = t === 0 && l === 0 ? {} : { padding: t === l ? t : [t, l], count_include_pad: false };
         return { module: pyCall('nn.AvgPool2d', [numLit(p.pool), numLit(p.stride)], pad), forward: `self.${ctx.attr}(${x})` };
       }
       const fn = ctx.helper({ name: 'avg_pool2d_tf_same', source: AVG_POOL_SAME_PY });
+      // strided 'same': the pads come from the input's size at run time
+      if (runtime) return { forward: `${fn}(${x}, ${numLit(p.pool)}, ${numLit(p.stride)})` };
       return { forward: `${fn}(${x}, ${numLit(p.pool)}, ${numLit(p.stride)}, ${pyLit([l, r, t, b])})`, note: "TF 'same' padding: the extra row/column goes to the bottom/right" };
     },
     onnx(p, ctx) {
@@ -61,9 +64,14 @@ export const avgPool = defineLayer({
   example: { inputs: [[8, 8, 3]], output: [4, 4, 3], cost: { params: 0, flops: 192 } },
 });
 
-const AVG_POOL_SAME_PY = `def avg_pool2d_tf_same(x, kernel, stride, pads):
+const AVG_POOL_SAME_PY = `def avg_pool2d_tf_same(x, kernel, stride, pads=None):
     """Average pooling with TensorFlow's 'same' padding (pads = (left, right, top, bottom), the
-    extra pixel at the bottom/right); padded pixels do not count in the average."""
+    extra pixel at the bottom/right; None: from x's size); padded pixels do not count in the average."""
+    if pads is None:
+        pads = []
+        for size in (x.shape[3], x.shape[2]):
+            total = max((-(-size // stride) - 1) * stride + kernel - size, 0)
+            pads += [total // 2, total - total // 2]
     ones = torch.ones_like(x[:, :1])
     total = F.avg_pool2d(F.pad(x, pads), kernel, stride)
     count = F.avg_pool2d(F.pad(ones, pads), kernel, stride)

@@ -3,7 +3,7 @@ import { defineLayer } from './lib/define.js';
 import { bool, channels, fail, fmtPadding, inp, int, needSpatial, ok, paddingOptions, paddingSchema, windowOut } from './lib/shape.js';
 import { applySymbolic, CUSTOM_PACKAGE, first, lastDim, lazyClass, oneShape, oneTensor, type TfKwargs, type TfLayerArgs, type TfShape, type TfTensor, type TfTensor4D } from './lib/tf.js';
 import type { Tf } from './types.js';
-import { convKernelToOihw, numLit, onnxConv, pyCall, pyConvWeights, pyLit, tsApply, tsConfig, weight, windowPads } from './lib/code.js';
+import { convKernelToOihw, numLit, onnxConv, pyCall, pyConvWeights, pyLit, tsApply, tsConfig, weight, windowPads, PAD_SAME_PY } from './lib/code.js';
 import type { TsCustomClass } from './printers.js';
 
 const params = z.object({
@@ -104,7 +104,9 @@ export const conv2d = defineLayer({
       const x = ctx.inputs[0] ?? '';
       const input = ctx.inputShapes[0] ?? [];
       const [t, b, l, r] = windowPads(input, p.kernel, p.stride, p.padding, p.dilation);
-      const symmetric = t === b && l === r;
+      // strided 'same': the pads depend on the input's size, so they are computed from it
+      const runtime = p.padding === 'same' && p.stride > 1;
+      const symmetric = !runtime && t === b && l === r;
       const module = pyCall('nn.Conv2d', [numLit(channels(input)), numLit(p.filters), numLit(p.kernel)], {
         stride: p.stride > 1 ? p.stride : undefined,
         padding: !symmetric || (t === 0 && l === 0) ? undefined : t === l ? t : [t, l],
@@ -114,8 +116,12 @@ export const conv2d = defineLayer({
       });
       return {
         module,
-        forward: symmetric ? `self.${ctx.attr}(${x})` : `self.${ctx.attr}(F.pad(${x}, ${pyLit([l, r, t, b])}))`,
-        ...(symmetric ? {} : { note: "TF 'same' padding: the extra row/column goes to the bottom/right" }),
+        forward: runtime
+          ? `self.${ctx.attr}(${ctx.helper(PAD_SAME_PY)}(${x}, ${[p.kernel, p.stride, ...(p.dilation > 1 ? [p.dilation] : [])].map(numLit).join(', ')}))`
+          : symmetric
+            ? `self.${ctx.attr}(${x})`
+            : `self.${ctx.attr}(F.pad(${x}, ${pyLit([l, r, t, b])}))`,
+        ...(symmetric || runtime ? {} : { note: "TF 'same' padding: the extra row/column goes to the bottom/right" }),
         // kernel [k, k, in/groups, out] → weight [out, in/groups, k, k] (groups split the outputs in order, as PyTorch)
         weights: (ws) => pyConvWeights(ws, convKernelToOihw, p.bias),
       };

@@ -2,7 +2,7 @@ import { defineLayer, noParams } from './lib/define.js';
 import { fail, inp, ok } from './lib/shape.js';
 import { CUSTOM_PACKAGE, applySymbolic, lazyClass, oneShape, oneTensor, type TfKwargs, type TfShape, type TfTensor } from './lib/tf.js';
 import { chw, tsApply, tsConfig } from './lib/code.js';
-import type { TsCustomClass } from './printers.js';
+import type { PyHelper, TsCustomClass } from './printers.js';
 import type { Shape, Tf } from './types.js';
 
 /**
@@ -42,8 +42,8 @@ export const crop = defineLayer({
       return tsApply(`new ${cls}(${tsConfig(ctx.name, {})})`, ctx.inputs);
     },
     pytorch(_p, ctx) {
-      const [top, left, h, w] = cropBox(ctx.inputShapes);
-      return { forward: `${ctx.inputs[0] ?? ''}[:, :, ${top}:${top + h}, ${left}:${left + w}]`, note: "center crop to the reference's size" };
+      // offsets from the tensors at run time: the module runs at other input sizes
+      return { forward: `${ctx.helper(CENTER_CROP_PY)}(${ctx.inputs[0] ?? ''}, ${ctx.inputs[1] ?? ''})` };
     },
     onnx(_p, ctx) {
       const [top, left, h, w] = cropBox(ctx.inputShapes);
@@ -87,6 +87,16 @@ function cropBox(inputs: readonly Shape[]): [number, number, number, number] {
   const [hr = 0, wr = 0] = inputs[1] ?? [];
   return [Math.floor((hx - hr) / 2), Math.floor((wx - wr) / 2), hr, wr];
 }
+
+/** The generated PyTorch helper: the crop box from the tensors' sizes, as the tfjs layer computes it. */
+const CENTER_CROP_PY: PyHelper = {
+  name: 'center_crop',
+  source: `def center_crop(x, ref):
+    """Center-crops x to ref's height and width: offsets ⌊(H_x − H_ref)/2⌋, ⌊(W_x − W_ref)/2⌋ (U-Net's long skips)."""
+    h, w = ref.shape[2], ref.shape[3]
+    top, left = (x.shape[2] - h) // 2, (x.shape[3] - w) // 2
+    return x[:, :, top:top + h, left:left + w]`,
+};
 
 /** The generated TypeScript of the Crop layer (the class above, for code export). */
 const CROP_TS: TsCustomClass = {

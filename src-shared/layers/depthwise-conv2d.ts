@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineLayer } from './lib/define.js';
 import { bool, channels, fail, int, needSpatial, ok, paddingOptions, paddingSchema, windowOut } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
-import { numLit, onnxConv, permute, pyCall, pyConvWeights, pyLit, reshape, tsApply, tsConfig, weight, windowPads } from './lib/code.js';
+import { numLit, onnxConv, permute, pyCall, pyConvWeights, pyLit, reshape, tsApply, tsConfig, weight, windowPads, PAD_SAME_PY } from './lib/code.js';
 import type { WeightTensor } from './printers.js';
 
 const params = z.object({
@@ -86,7 +86,9 @@ export const depthwiseConv2d = defineLayer({
       const input = ctx.inputShapes[0] ?? [];
       const c = channels(input);
       const [t, b, l, r] = windowPads(input, p.kernel, p.stride, p.padding, p.dilation);
-      const symmetric = t === b && l === r;
+      // strided 'same': the pads depend on the input's size, so they are computed from it
+      const runtime = p.padding === 'same' && p.stride > 1;
+      const symmetric = !runtime && t === b && l === r;
       const module = pyCall('nn.Conv2d', [numLit(c), numLit(c * p.depthMultiplier), numLit(p.kernel)], {
         stride: p.stride > 1 ? p.stride : undefined,
         padding: !symmetric || (t === 0 && l === 0) ? undefined : t === l ? t : [t, l],
@@ -96,8 +98,12 @@ export const depthwiseConv2d = defineLayer({
       });
       return {
         module,
-        forward: symmetric ? `self.${ctx.attr}(${x})` : `self.${ctx.attr}(F.pad(${x}, ${pyLit([l, r, t, b])}))`,
-        ...(symmetric ? {} : { note: "TF 'same' padding: the extra row/column goes to the bottom/right" }),
+        forward: runtime
+          ? `self.${ctx.attr}(${ctx.helper(PAD_SAME_PY)}(${x}, ${[p.kernel, p.stride, ...(p.dilation > 1 ? [p.dilation] : [])].map(numLit).join(', ')}))`
+          : symmetric
+            ? `self.${ctx.attr}(${x})`
+            : `self.${ctx.attr}(F.pad(${x}, ${pyLit([l, r, t, b])}))`,
+        ...(symmetric || runtime ? {} : { note: "TF 'same' padding: the extra row/column goes to the bottom/right" }),
         weights: (ws) => pyConvWeights(ws, depthwiseToOihw, p.bias),
       };
     },

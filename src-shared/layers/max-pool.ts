@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineLayer } from './lib/define.js';
 import { channels, int, needSpatial, ok, paddingOptions, samePadding, windowOut } from './lib/shape.js';
 import { applySymbolic, first } from './lib/tf.js';
-import { chw, numLit, pyCall, pyLit, tsApply, tsConfig, windowPads } from './lib/code.js';
+import { chw, numLit, pyCall, pyLit, tsApply, tsConfig, windowPads, PAD_SAME_PY } from './lib/code.js';
 
 const params = z.object({
   pool: int(1, 32, 2),
@@ -42,6 +42,10 @@ export const maxPool = defineLayer({
     pytorch(p, ctx) {
       const x = ctx.inputs[0] ?? '';
       const [t, b, l, r] = windowPads(ctx.inputShapes[0] ?? [], p.pool, p.stride, p.padding);
+      if (p.padding === 'same' && p.stride > 1) {
+        // strided 'same': pads from the input's size at run time, -inf so the window never picks them
+        return { module: pyCall('nn.MaxPool2d', [numLit(p.pool), numLit(p.stride)]), forward: `self.${ctx.attr}(${ctx.helper(PAD_SAME_PY)}(${x}, ${numLit(p.pool)}, ${numLit(p.stride)}, value=float('-inf')))` };
+      }
       // padding the window never picks (-inf), as TF's 'same'; nn.MaxPool2d pads symmetrically only
       if (t === b && l === r && 2 * Math.max(t, l) <= p.pool) {
         const padding = t === 0 && l === 0 ? undefined : t === l ? t : [t, l];

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { datasetNormalization } from '../../../src-shared/api/services/datasets.js';
 import { DatasetError } from './types.js';
 import type { ExampleSource, Part } from './types.js';
 
@@ -95,8 +96,7 @@ export async function openCifar10(path: string): Promise<ExampleSource> {
     shape: [32, 32, 3],
     classes: 10,
     classNames: classNames(files.dir),
-    mean: [0.4914, 0.4822, 0.4465],
-    std: [0.247, 0.2435, 0.2616],
+    ...datasetNormalization('cifar10', 3),
     counts: { train: count('train'), test: count('test') },
     location: files.dir,
     async read(part, indices, pixels, labels) {

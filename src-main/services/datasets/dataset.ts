@@ -79,21 +79,27 @@ function makeSplit(source: ExampleSource, part: Part, indices: Uint32Array, spli
   };
 }
 
+/** Which stored examples each split holds (indices into the train and test parts, ascending): see makeDataset. */
+export function splitIndices(counts: Readonly<Record<Part, number>>, o: OpenOptions = {}): { train: Uint32Array; validation: Uint32Array; test: Uint32Array } {
+  checkOptions(o);
+  const seed = o.seed ?? 0;
+  const trainAll = permutation(counts.train, hashInts(seed, 0x7a1));
+  const kept = o.limit === undefined ? trainAll : trainAll.subarray(0, Math.min(o.limit, trainAll.length));
+  const nVal = Math.round(kept.length * (o.validationFraction ?? 0.1));
+  const validation = Uint32Array.from(kept.subarray(0, nVal)).sort();
+  const train = Uint32Array.from(kept.subarray(nVal)).sort();
+  const testAll = permutation(counts.test, hashInts(seed, 0x7e5));
+  const test = Uint32Array.from(o.limit === undefined ? testAll : testAll.subarray(0, Math.min(o.limit, testAll.length))).sort();
+  return { train, validation, test };
+}
+
 /**
  * Splits a source into train / validation / test: `limit` keeps a seeded random subset of the
  * training examples (and of the test examples), then `validationFraction` of those are held out
  * for validation, also seeded. The same source, seed and options always give the same splits.
  */
 export function makeDataset(source: ExampleSource, o: OpenOptions = {}): Dataset {
-  checkOptions(o);
-  const seed = o.seed ?? 0;
-  const trainAll = permutation(source.counts.train, hashInts(seed, 0x7a1));
-  const kept = o.limit === undefined ? trainAll : trainAll.subarray(0, Math.min(o.limit, trainAll.length));
-  const nVal = Math.round(kept.length * (o.validationFraction ?? 0.1));
-  const validation = Uint32Array.from(kept.subarray(0, nVal)).sort();
-  const train = Uint32Array.from(kept.subarray(nVal)).sort();
-  const testAll = permutation(source.counts.test, hashInts(seed, 0x7e5));
-  const test = Uint32Array.from(o.limit === undefined ? testAll : testAll.subarray(0, Math.min(o.limit, testAll.length))).sort();
+  const { train, validation, test } = splitIndices(source.counts, o);
   return {
     info: {
       name: source.name,

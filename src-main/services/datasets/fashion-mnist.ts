@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { datasetNormalization } from '../../../src-shared/api/services/datasets.js';
 import { readIdx, readIdxHeader } from './idx.js';
 import { DatasetError } from './types.js';
 import type { ExampleSource, Part } from './types.js';
@@ -91,8 +92,7 @@ export async function openFashionMnist(dir = FASHION_MNIST_DEFAULT_DIR): Promise
     shape: [28, 28, 1],
     classes: 10,
     classNames: FASHION_MNIST_CLASSES,
-    mean: [0.286],
-    std: [0.353],
+    ...datasetNormalization('fashion-mnist', 1),
     counts: { train: files.train.count, test: files.test.count },
     location: files.dir,
     read(part, indices, pixels, labels) {

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
+import { datasetNormalization } from '../../../src-shared/api/services/datasets.js';
 import { DatasetError } from './types.js';
 import type { ExampleSource, Part } from './types.js';
 
@@ -195,8 +196,7 @@ export function openFolder(root: string, o: FolderOptions = {}): Promise<Example
     shape: [h, w, c],
     classes: listing.classes.length,
     classNames: listing.classes,
-    mean: Array.from({ length: c }, () => 0.5),
-    std: Array.from({ length: c }, () => 0.5),
+    ...datasetNormalization('folder', c),
     counts: { train: listing.files.train.length, test: listing.files.test.length },
     location: notes.length > 0 ? `${root} (${notes.join(', ')})` : root,
     async read(part, indices, pixels, labels) {

@@ -1,4 +1,5 @@
 import { hashInts, Rng } from './random.js';
+import { datasetNormalization } from '../../../src-shared/api/services/datasets.js';
 import type { ExampleSource, Task } from './types.js';
 
 /** Shapes a synthetic image can contain; membership test in units of the shape's radius. */
@@ -157,8 +158,7 @@ export function openSynthetic(o: SyntheticOptions): Promise<ExampleSource> {
     shape: [h, w, c],
     classes: o.classes,
     classNames,
-    mean: Array.from({ length: c }, () => 0.5),
-    std: Array.from({ length: c }, () => 0.5),
+    ...datasetNormalization('synthetic', c),
     counts: { train: trainSize, test: testSize },
     location: `generated (seed ${seed}): ${what}`,
     read(part, indices, pixels, labels) {

@@ -1,5 +1,8 @@
 import type { ExportDiagnostic, ExportOptions, ExportRunSource, ExportTarget } from '../../../src-shared/api/index.js';
-import { exportGraph, WeightsMismatch, type ExportFile } from '../../../src-shared/codegen/index.js';
+import { datasetNormalization, type DatasetSpec } from '../../../src-shared/api/services/datasets.js';
+import { exportGraph, WeightsMismatch, type ExportFile, type Preprocessing } from '../../../src-shared/codegen/index.js';
+import { CIFAR10_CLASSES } from '../datasets/cifar10.js';
+import { FASHION_MNIST_CLASSES } from '../datasets/fashion-mnist.js';
 import { fileStem } from '../../../src-shared/codegen/names.js';
 import type { CheckedDiagnostic } from '../../../src-shared/graph/report.js';
 import { checkDocument } from '../../../src-shared/graph/report.js';
@@ -132,6 +135,13 @@ export function checkExport(json: unknown, options: ExportOptions = {}, deps: Ex
   };
 }
 
+/** The preprocessing of a dataset chosen for training (the Train panel's, the CLI's --dataset), for a fresh-weights export. */
+export function chosenPreprocessing(spec: DatasetSpec): Preprocessing {
+  const norm = datasetNormalization(spec.kind, 1);
+  const known = spec.kind === 'fashion-mnist' ? { dataset: 'Fashion-MNIST', classNames: [...FASHION_MNIST_CLASSES] } : spec.kind === 'cifar10' ? { dataset: 'CIFAR-10', classNames: [...CIFAR10_CLASSES] } : { dataset: spec.kind === 'folder' ? `the image folder ${spec.path}` : 'synthetic images' };
+  return { ...known, mean: [...norm.mean], std: [...norm.std] };
+}
+
 export async function exportDocument(json: unknown, target: ExportTarget, options: ExportOptions = {}, deps: ExportDeps = {}): Promise<Exported> {
   const source = sourceOf(json, options, deps, true);
   const checked = checkDocument(source.json);
@@ -141,9 +151,14 @@ export async function exportDocument(json: unknown, target: ExportTarget, option
   const run = source.run;
   let files: ExportFile[];
   try {
+    const preprocessing = run !== null ? run.preprocessing : options.dataset !== undefined ? chosenPreprocessing(options.dataset) : null;
     files = await exportGraph(tf, checked.doc, target, {
       ...(options.train !== undefined ? { train: options.train } : {}),
       ...(options.layout !== undefined ? { layout: options.layout } : {}),
+      ...(options.outputs !== undefined ? { outputs: options.outputs } : {}),
+      ...(run === null && options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(preprocessing !== null ? { preprocessing } : {}),
+      ...(run?.recipe != null ? { recipe: run.recipe } : {}),
       ...(run !== null ? { weights: run.weights, weightsFrom: `run ${run.info.runId} of project "${run.projectName}", graph version ${run.info.versionNumber}, checkpoint of epoch ${run.info.epoch}` } : {}),
       producerVersion: APP_VERSION,
     });

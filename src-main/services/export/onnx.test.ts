@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../src-shared/graph/compile.js';
 import { exportOnnx, ONNX_OPSET, weightsOf } from '../../../src-shared/codegen/index.js';
 import { onnxTypes } from '../../../src-shared/codegen/onnx/schema.js';
-import { exportTestGraphs } from '../../../src-shared/codegen/test-graphs.js';
+import { exportTestGraphs, oddSizesGraph } from '../../../src-shared/codegen/test-graphs.js';
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 
 /**
@@ -99,5 +99,60 @@ describe('ONNX export (onnxruntime-web in Node)', () => {
     const c1Id = Object.values(g.doc.nodes).find((n) => n.label === 'c1')?.id ?? '';
     const c1 = m.graph.valueInfo.find((v) => v.name === compiledNames.get(c1Id));
     expect(c1?.type.tensorType.shape.dim.map((d) => d.dimValue ?? d.dimParam)).toEqual(['N', 8, 8, 8]);
+  });
+
+  it('outputs: logits leaves out the heads’ softmax / sigmoid (softmax of its outputs is the default export’s); metadata_props hold the input contract', async () => {
+    const g = graphs.find((x) => x.name === 'all kinds');
+    if (g === undefined) throw new Error('missing');
+    const compiled = compileGraph(tf, g.doc);
+    const weights = weightsOf(compiled.model);
+    compiled.model.dispose();
+    const contract = JSON.stringify({ layout: 'nhwc', normalization: { mean: [0.5], std: [0.25] } });
+    const probs = exportOnnx(g.doc, weights, { metadata: { input_contract: contract } });
+    const logits = exportOnnx(g.doc, weights, { outputs: 'logits' });
+    const { model } = onnxTypes();
+    const meta = (bytes: Uint8Array) => (model.toObject(model.decode(bytes)) as { metadataProps: { key: string; value: string }[] }).metadataProps;
+    expect(meta(probs.bytes)).toEqual([
+      { key: 'layout', value: 'nhwc' },
+      { key: 'outputs', value: 'probabilities' },
+      { key: 'source', value: 'skipwire' },
+      { key: 'input_contract', value: contract },
+    ]);
+    expect(meta(logits.bytes).find((p) => p.key === 'outputs')?.value).toBe('logits');
+    // every head: the logits export's output, through softmax (over classes, last in NHWC) or sigmoid, is the default's; a regression head is the same
+    const kinds: string[] = [];
+    for (const doc of [g.doc, oddSizesGraph()]) {
+      const c = compileGraph(tf, doc);
+      const w = weightsOf(c.model);
+      c.model.dispose();
+      const a = exportOnnx(doc, w);
+      const b = exportOnnx(doc, w, { outputs: 'logits' });
+      const x = tf.randomNormal([2, doc.input.height, doc.input.width, doc.input.channels], 0, 1, 'float32', 9);
+      const run = async (bytes: Uint8Array, names: readonly string[]): Promise<tf.Tensor[]> => {
+        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+        try {
+          const r = await session.run({ [session.inputNames[0] ?? '']: new ort.Tensor('float32', Float32Array.from(x.dataSync()), x.shape) });
+          return names.map((n) => {
+            const t = r[n];
+            if (t === undefined) throw new Error(n);
+            return tf.tensor(t.data as Float32Array, t.dims as number[]);
+          });
+        } finally {
+          await session.release();
+        }
+      };
+      const ps = await run(a.bytes, a.outputs);
+      const ls = await run(b.bytes, b.outputs);
+      ps.forEach((p, i) => {
+        const l = ls[i] as tf.Tensor;
+        const d = (t: tf.Tensor): number => tf.max(tf.abs(tf.sub(t, p))).dataSync()[0] ?? Infinity;
+        const same = d(l);
+        const soft = d(tf.softmax(l));
+        const sig = d(tf.sigmoid(l));
+        kinds.push(same < 1e-6 ? 'same' : soft < 1e-5 ? 'softmax' : sig < 1e-5 ? 'sigmoid' : `none (${same}, ${soft}, ${sig})`);
+      });
+      tf.dispose([x, ...ps, ...ls]);
+    }
+    expect(kinds.sort()).toEqual(['same', 'same', 'sigmoid', 'softmax', 'softmax']);
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../src-shared/graph/compile.js';
 import { costReport } from '../../../src-shared/graph/cost.js';
 import { inferShapes } from '../../../src-shared/graph/infer.js';
-import { emitPyTorch, weightsOf } from '../../../src-shared/codegen/index.js';
+import { emitPyTorch, matchWeights, weightsOf } from '../../../src-shared/codegen/index.js';
 import { exportTestGraphs, hostileGraph } from '../../../src-shared/codegen/test-graphs.js';
 import { runPython, scratchDir, torchPython, writeFiles } from './testing.js';
 
@@ -52,7 +52,7 @@ for i, c in enumerate(cases):
         model.eval()
         x = read(c['input'], c['inputShape']).permute(0, 3, 1, 2).contiguous()
         with torch.no_grad():
-            ys = model(x)
+            ys = model.predict(x)
         ys = ys if isinstance(ys, tuple) else (ys,)
         diffs, shapes = [], []
         for y, out in zip(ys, c['outputs']):
@@ -173,6 +173,78 @@ describe.skipIf(!torch.ok)('train_ddp.py (Debian python3-torch, CPU, gloo)', () 
     expect(again.code, again.output).toBe(0);
     expect(again.output).toContain('resumed from checkpoint.pt after epoch 2');
     expect(again.output).toMatch(/epoch 3\/3 /);
+  }, 60_000);
+});
+
+describe.skipIf(!torch.ok)('PyTorch export: shape-agnostic where the graph is (Debian python3-torch)', () => {
+  it('a fully convolutional export runs at two other input sizes with tfjs’s outputs there (≤ 1e-4); a Flatten before Dense fixes the size, and forward() says so', () => {
+    if (!torch.ok) return;
+    const cases: unknown[] = [];
+    for (const name of ['unet-2-same-bn', 'resnet-8-A', 'all kinds']) {
+      const g = graphs.find((x) => x.name === name);
+      if (g === undefined) throw new Error(`missing ${name}`);
+      const dir = join(scratch.dir, `sizes-${name.replace(/\W+/g, '-')}`);
+      const base = compileGraph(tf, g.doc);
+      const weights = weightsOf(base.model);
+      base.model.dispose();
+      const out = emitPyTorch(g.doc, weights, { train: false });
+      writeFiles(dir, out.files);
+      const sizes = name === 'all kinds' ? [g.doc.input.height] : [24, 40];
+      const runs = sizes.map((size) => {
+        const doc = { ...g.doc, input: { ...g.doc.input, height: size, width: size } };
+        const compiled = compileGraph(tf, doc);
+        try {
+          for (const m of matchWeights(compiled.model, weights)) {
+            const ts = m.tensors.map((w) => tf.tensor(w.data, [...w.shape], 'float32'));
+            compiled.model.getLayer(m.layer).setWeights(ts);
+            tf.dispose(ts);
+          }
+          const x = tf.randomNormal([2, size, size, doc.input.channels], 0, 1, 'float32', 3);
+          const y = [compiled.model.predict(x)].flat()[0] as tf.Tensor;
+          writeFileSync(join(dir, `x${size}.bin`), new Uint8Array(Float32Array.from(x.dataSync()).buffer));
+          writeFileSync(join(dir, `y${size}.bin`), new Uint8Array(Float32Array.from(y.dataSync()).buffer));
+          const r = { size, xShape: x.shape, yShape: y.shape };
+          tf.dispose([x, y]);
+          return r;
+        } finally {
+          compiled.model.dispose();
+        }
+      });
+      cases.push({ name, dir, module: out.module.replace(/\.py$/, ''), className: out.className, runs, wrong: (sizes[0] ?? 16) + 8 });
+    }
+    const script = [
+      'import importlib, json, sys, torch',
+      'out = {}',
+      'for c in json.loads(sys.argv[1]):',
+      "    sys.path.insert(0, c['dir'])",
+      "    mod = importlib.import_module(c['module'])",
+      "    model = mod.load_weights(getattr(mod, c['className'])(), c['dir'] + '/' + c['module'] + '.safetensors').eval()",
+      '    diffs = []',
+      "    for r in c['runs']:",
+      "        read = lambda f, s: torch.frombuffer(bytearray(open(c['dir'] + '/' + f, 'rb').read()), dtype=torch.float32).reshape(s)",
+      "        x = read(f\"x{r['size']}.bin\", r['xShape']).permute(0, 3, 1, 2).contiguous()",
+      '        with torch.no_grad():',
+      '            y = model.predict(x)',
+      '        y = y[0] if isinstance(y, tuple) else y',
+      '        y = y.permute(0, 2, 3, 1) if y.dim() == 4 else y',
+      "        diffs.append((y - read(f\"y{r['size']}.bin\", r['yShape'])).abs().max().item())",
+      '    try:',
+      "        model(torch.zeros(1, x.shape[1], c['wrong'], c['wrong']))",
+      "        error = ''",
+      '    except Exception as e:',
+      '        error = f"{type(e).__name__}: {e}"',
+      "    out[c['name']] = {'diffs': diffs, 'error': error}",
+      "    sys.path.pop(0)",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const r = JSON.parse(runPython(torch.python, script, scratch.dir, [JSON.stringify(cases)])) as Record<string, { diffs: number[]; error: string }>;
+    for (const name of ['unet-2-same-bn', 'resnet-8-A']) {
+      expect(r[name]?.diffs).toHaveLength(2);
+      for (const d of r[name]?.diffs ?? []) expect(d, name).toBeLessThanOrEqual(1e-4);
+      expect(r[name]?.error, name).toBe('');
+    }
+    expect(r['all kinds']?.diffs[0]).toBeLessThanOrEqual(1e-4);
+    expect(r['all kinds']?.error).toBe('ValueError: this network takes 16x16 inputs (flatten flattens a fixed-size map), got 24x24');
   }, 60_000);
 });
 

@@ -136,7 +136,7 @@ describe('export from a trained run (through the export service, as the app call
     expect(out.run).toMatchObject({ runId, epoch: 2, versionNumber: 1 });
     expect(out.folder).toBe('tiny-net-epoch2-tfjs');
     expect(out.files.map((f) => f.name)).toEqual(['model.json', 'weights.bin', 'README.md']);
-    expect(out.files[2]?.content).toContain(`The weights are trained: run ${runId} of project "export run", graph version 1, checkpoint of epoch 2.`);
+    expect(out.files[2]?.content).toContain(`Trained weights: run ${runId} of project "export run", graph version 1, checkpoint of epoch 2.`);
     const dir = write('tfjs', out.files);
     const loaded = await tf.loadLayersModel({
       load: () => {
@@ -160,6 +160,7 @@ describe('export from a trained run (through the export service, as the app call
       ['tiny-net.ts', 'utf8'],
       ['trained.ts', 'utf8'],
       ['weights.bin', 'base64'],
+      ['README.md', 'utf8'],
     ]);
     const dir = write('ts', out.files);
     const tsc = typecheck(dir);
@@ -178,7 +179,7 @@ describe('export from a trained run (through the export service, as the app call
 
   it('ONNX: the initializers are the trained weights (onnxruntime-web, ≤ 1e-4)', async () => {
     const out = await generate('onnx', { runId });
-    expect(out.files.map((f) => f.name)).toEqual(['tiny-net.onnx']);
+    expect(out.files.map((f) => f.name)).toEqual(['tiny-net.onnx', 'README.md']);
     const session = await ort.InferenceSession.create(Buffer.from(out.files[0]?.content ?? '', 'base64'), { executionProviders: ['wasm'] });
     try {
       const inputName = session.inputNames[0] ?? '';
@@ -193,7 +194,7 @@ describe('export from a trained run (through the export service, as the app call
   it.skipIf(!torch.ok)('PyTorch: the weights file holds the trained weights; torch gives the tfjs outputs (≤ 1e-4)', async () => {
     if (!torch.ok) return;
     const out = await generate('pytorch', { runId, train: false });
-    expect(out.files.map((f) => f.name)).toEqual(['tiny_net.py', 'tiny_net.safetensors']);
+    expect(out.files.map((f) => f.name)).toEqual(['tiny_net.py', 'tiny_net.safetensors', 'README.md']);
     const dir = write('py', out.files);
     writeFileSync(join(dir, 'input.bin'), new Uint8Array(Float32Array.from(x.dataSync()).buffer));
     const script = [
@@ -205,7 +206,7 @@ describe('export from a trained run (through the export service, as the app call
       'model.eval()',
       `x = torch.frombuffer(bytearray(open('input.bin', 'rb').read()), dtype=torch.float32).reshape(${JSON.stringify(x.shape)}).permute(0, 3, 1, 2).contiguous()`,
       'with torch.no_grad():',
-      '    y = model(x)',
+      '    y = model.predict(x)',
       'print(json.dumps(y.reshape(-1).tolist()))',
     ].join('\n');
     const got = JSON.parse(runPython(torch.python, script, dir)) as number[];
@@ -275,7 +276,7 @@ describe('skipwire export --run', () => {
       const same = join(scratch.dir, 'same.json');
       writeFileSync(same, JSON.stringify(renamed));
       expect(await runCli(['export', same, '--run', runId, '--format', 'onnx', '--out', join(scratch.dir, 'cli-same')], capture())).toBe(0);
-      expect(readdirSync(join(scratch.dir, 'cli-same'))).toEqual(['tiny-net.onnx']);
+      expect(readdirSync(join(scratch.dir, 'cli-same')).sort()).toEqual(['README.md', 'tiny-net.onnx']);
       const other = join(scratch.dir, 'other.json');
       writeFileSync(other, JSON.stringify(tinyNet({ residual: false, size: 8, filters: 4, classes: 3 })));
       const mismatch = capture();

@@ -1,5 +1,8 @@
 import type { DocumentJson, ExportRunSource } from '../../../src-shared/api/index.js';
-import type { WeightSet } from '../../../src-shared/codegen/index.js';
+import { z } from 'zod';
+import { DatasetSpec, datasetNormalization } from '../../../src-shared/api/services/datasets.js';
+import { METRIC, ResolvedHyperparameters } from '../../../src-shared/api/services/training.js';
+import type { Preprocessing, TrainRecipe, WeightSet } from '../../../src-shared/codegen/index.js';
 import { canonicalJson } from '../../../src-shared/graph/canonical.js';
 import type { GraphDocument } from '../../../src-shared/graph/document.js';
 import type { WeightTensor } from '../../../src-shared/layers/printers.js';
@@ -28,7 +31,67 @@ export interface RunSource {
   readonly weights: WeightSet;
   readonly info: ExportRunSource;
   readonly projectName: string;
+  /** What the run trained on and how (null for a run whose record this app cannot read). */
+  readonly recipe: TrainRecipe | null;
+  readonly preprocessing: Preprocessing | null;
 }
+
+/** The names of a classification run's confusion matrix entries, when it has one this size. */
+const MAX_CARD_CLASSES = 30;
+
+/**
+ * The run's recipe, as the trainer recorded it (the resolved hyperparameters and the dataset), and
+ * how it ended: the first epoch's mean training loss, the last value of each epoch and test metric,
+ * the test confusion matrix.
+ */
+export function recipeOf(store: Store, run: { id: string; engine: string; hyperparameters: Record<string, unknown> }): { recipe: TrainRecipe | null; preprocessing: Preprocessing | null } {
+  // fields of the record that are not hyperparameters
+  const { dataset, engineRequested: _e, experiment: _x, ...rest } = run.hyperparameters;
+  const hyper = ResolvedHyperparameters.safeParse(rest);
+  const ds = RecordedDataset.safeParse(dataset);
+  if (!ds.success) return { recipe: null, preprocessing: null };
+  const classes = ds.data.classNames.length;
+  // one value per channel, or one for every channel (folder, synthetic): the contract spreads it over the input's
+  const norm = datasetNormalization(ds.data.spec.kind, 1);
+  const preprocessing: Preprocessing = { dataset: ds.data.name, mean: [...norm.mean], std: [...norm.std], ...(classes > 0 ? { classNames: ds.data.classNames } : {}) };
+  if (!hyper.success) return { recipe: null, preprocessing };
+  const names: string[] = [METRIC.trainLoss, METRIC.trainAccuracy, METRIC.valLoss, METRIC.valAccuracy, METRIC.testLoss, METRIC.testAccuracy, METRIC.meanIou];
+  const confusionNames: string[] = [];
+  if (ds.data.task === 'classification' && classes > 0 && classes <= MAX_CARD_CLASSES) for (let t = 0; t < classes; t++) for (let q = 0; q < classes; q++) confusionNames.push(`test/confusion/${t}/${q}`);
+  const { points } = store.readMetrics(run.id, { names: [...names, ...confusionNames] });
+  let firstEpochLoss: number | null = null;
+  let epochsDone = 0;
+  const last = new Map<string, number>();
+  const confusion = confusionNames.length > 0 ? Array.from({ length: classes }, () => Array.from({ length: classes }, () => 0)) : null;
+  let sawConfusion = false;
+  for (const p of points) {
+    if (p.value === null) continue;
+    const m = /^test\/confusion\/(\d+)\/(\d+)$/.exec(p.name);
+    if (m !== null && confusion !== null) {
+      const row = confusion[Number(m[1])];
+      if (row !== undefined) row[Number(m[2])] = p.value;
+      sawConfusion = true;
+      continue;
+    }
+    if (p.name === METRIC.trainLoss && p.epoch === 1) firstEpochLoss = p.value;
+    if (p.name === METRIC.trainLoss) epochsDone = Math.max(epochsDone, p.epoch);
+    last.set(p.name, p.value);
+  }
+  const recipe: TrainRecipe = {
+    hyper: hyper.data,
+    dataset: ds.data,
+    engine: run.engine,
+    runId: run.id,
+    firstEpochLoss,
+    finalMetrics: Object.fromEntries(last),
+    confusion: sawConfusion ? confusion : null,
+    epochsDone,
+  };
+  return { recipe, preprocessing };
+}
+
+/** The dataset as the trainer records it with a run. */
+const RecordedDataset = z.object({ spec: DatasetSpec, name: z.string(), task: z.enum(['classification', 'segmentation']), classNames: z.array(z.string()) });
 
 /** The checkpoint's weight tensors by layer, each layer's in index order (all indexes present). */
 export function weightsByLayer(tensors: readonly { key: string; shape: readonly number[]; values: Float32Array }[]): WeightSet {
@@ -95,6 +158,7 @@ export function readRunSource(store: Store, runId: string, o: { withWeights?: bo
     document: version.document,
     weights,
     projectName,
+    ...recipeOf(store, run),
     info: { runId, projectId: run.projectId, versionId: run.versionId, versionNumber: version.version.number, epoch: last.epoch, status: run.status },
   };
 }

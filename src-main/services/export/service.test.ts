@@ -45,13 +45,14 @@ describe('export service', () => {
       ['resnet_8.py', 'utf8'],
       ['resnet_8.safetensors', 'base64'],
       ['train_ddp.py', 'utf8'],
+      ['README.md', 'utf8'],
     ]);
     const weights = Buffer.from(py.files[1]?.content ?? '', 'base64');
     expect(Number(weights.readBigUInt64LE(0))).toBeGreaterThan(100);
     const onnx = exportService.methods.generate.output.parse(await d.call('export', 'generate', { document: resnet8(), target: 'onnx', options: { layout: 'nchw' } }, ctx));
-    expect(onnx.files.map((f) => f.name)).toEqual(['resnet-8.onnx']);
+    expect(onnx.files.map((f) => f.name)).toEqual(['resnet-8.onnx', 'README.md']);
     const ts = exportService.methods.generate.output.parse(await d.call('export', 'generate', { document: resnet8(), target: 'typescript', options: { train: false } }, ctx));
-    expect(ts.files.map((f) => f.name)).toEqual(['resnet-8.ts']);
+    expect(ts.files.map((f) => f.name)).toEqual(['resnet-8.ts', 'README.md']);
   });
 
   it('refuses a graph with errors (bad-request at the node; check lists the diagnostics), a non-document, unknown options, no document at all; a run is unavailable without a store', async () => {

@@ -115,7 +115,7 @@ describe('TypeScript export: readable and harmless', () => {
       for (const line of f.content.split('\n')) if (line.includes('process.exit(')) expect(line).toMatch(/^\s*(\/\/|\*|\/\*\*)|\/\/ "/);
     }
     const model = files[0]?.content ?? '';
-    expect(model).toContain('const x_process_exit_1 = apply(tf.layers.conv2d(');
+    expect(model).toContain('const xProcessExit1 = apply(tf.layers.conv2d(');
     expect(model).toContain("tf.layers.batchNormalization({ name: 'batchnorm_4'");
   });
 
@@ -126,7 +126,7 @@ describe('TypeScript export: readable and harmless', () => {
     expect(src).toContain('// ── stage 1: repeated 3 times');
     expect(src).toMatch(/for \(let k = 1; k <= 3; k\+\+\) \{\n\s+const copy = k === 1 \? '' : `__r\$\{k\}`;/);
     expect(src).toContain("name: `conv2d_4${copy}`");
-    expect(src).toMatch(/const u_conv = apply\(tf\.layers\.conv2d\(.*\), stage_1\); \/\/ \[8, 8, 4\]/);
+    expect(src).toMatch(/const uConv = apply\(tf\.layers\.conv2d\(.*\), stage1\); \/\/ "u_conv" \[8, 8, 4\]/);
     expect(src).toContain('// ── unit ──');
   });
 });

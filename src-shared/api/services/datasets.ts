@@ -53,6 +53,24 @@ export const DatasetSpec = z.discriminatedUnion('kind', [
 ]);
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
 
+/**
+ * The per-channel mean and standard deviation (of pixel/255) each kind of dataset normalizes its
+ * batches with, `(pixel/255 − mean)/std`: what a model trained on it expects, so exports state it.
+ * The dataset readers take theirs from here.
+ */
+export function datasetNormalization(kind: DatasetSpec['kind'], channels: number): { readonly mean: readonly number[]; readonly std: readonly number[] } {
+  const each = (v: number): number[] => Array.from({ length: channels }, () => v);
+  switch (kind) {
+    case 'fashion-mnist':
+      return { mean: [0.286], std: [0.353] };
+    case 'cifar10':
+      return { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] };
+    case 'folder':
+    case 'synthetic':
+      return { mean: each(0.5), std: each(0.5) };
+  }
+}
+
 /** A dataset found and checked (headers and sizes only; nothing is loaded). */
 export const DatasetDescription = DatasetInfo.extend({
   classNames: z.array(z.string()),

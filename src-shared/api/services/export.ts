@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineService, method } from '../contract.js';
 import { DocumentJson, Id } from '../common.js';
+import { DatasetSpec } from './datasets.js';
 
 /** What a graph exports to: a TypeScript (tfjs) module, tfjs model files, PyTorch code + weights, ONNX. */
 export const ExportTarget = z.enum(['typescript', 'tfjs-model', 'pytorch', 'onnx']);
@@ -17,6 +18,18 @@ export const ExportOptions = z
      * (instead of the document's graph with freshly initialized weights).
      */
     runId: Id.optional(),
+    /**
+     * Fresh weights: drawn with this seed, so the same graph, seed and options give byte-identical
+     * files (a run's export is byte-identical anyway).
+     */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    /**
+     * Fresh weights: the dataset chosen in the Train panel, whose preprocessing the export states
+     * (a run's export states its own dataset's). Absent: "none recorded".
+     */
+    dataset: DatasetSpec.optional(),
+    /** onnx: the heads output probabilities (default, as tfjs) or logits. */
+    outputs: z.enum(['probabilities', 'logits']).optional(),
   })
   .strict();
 export type ExportOptions = z.infer<typeof ExportOptions>;

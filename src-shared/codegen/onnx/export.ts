@@ -22,6 +22,10 @@ export interface OnnxExportOptions {
   readonly layout?: 'nhwc' | 'nchw';
   /** Written to producer_version. */
   readonly producerVersion?: string;
+  /** What the heads output: 'probabilities' (softmax / sigmoid, as the tfjs model; default) or 'logits' (the scores before). */
+  readonly outputs?: 'probabilities' | 'logits';
+  /** More metadata_props (the input contract as JSON, …), written after layout, outputs and source. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface OnnxExport {
@@ -159,6 +163,15 @@ export function exportOnnx(doc: GraphDocument, weights: WeightSet, options: Onnx
       },
     };
     let out = node.def.code.onnx(node.params, ctx);
+    if (options.outputs === 'logits' && node.def.head !== undefined) {
+      // the head's last node is its activation (Softmax / Sigmoid): without it the output is the logits
+      const last = nodes[nodes.length - 1];
+      if (last !== undefined && nodes.length > first && last.output[0] === out && (last.opType === 'Softmax' || last.opType === 'Sigmoid')) {
+        nodes.pop();
+        shapes.delete(out);
+        out = last.input[0] ?? out;
+      }
+    }
     // the layer's last node takes the layer's name (node and output tensor), as Netron shows it
     const own = nodes.slice(first);
     const producer = own.find((n) => n.output.includes(out));
@@ -218,7 +231,7 @@ export function exportOnnx(doc: GraphDocument, weights: WeightSet, options: Onnx
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: 'Skipwire',
     producerVersion: options.producerVersion ?? '',
-    docString: `${doc.meta.name} — exported by Skipwire (input and spatial outputs ${layout.toUpperCase()}).`,
+    docString: `${doc.meta.name} — exported by Skipwire (input and spatial outputs ${layout.toUpperCase()}; heads output ${options.outputs ?? 'probabilities'}).`,
     graph: {
       name: doc.meta.name || 'skipwire',
       node: nodes,
@@ -229,7 +242,9 @@ export function exportOnnx(doc: GraphDocument, weights: WeightSet, options: Onnx
     },
     metadataProps: [
       { key: 'layout', value: layout },
+      { key: 'outputs', value: options.outputs ?? 'probabilities' },
       { key: 'source', value: 'skipwire' },
+      ...Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     ],
   };
   const { model: ModelProto } = onnxTypes();

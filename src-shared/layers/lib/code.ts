@@ -97,6 +97,22 @@ export function samePads(n: number, kernel: number, stride: number, dilation = 1
   return [before, total - before];
 }
 
+/**
+ * PyTorch helper: TF 'same' padding computed from the tensor's size at run time (the odd pixel at
+ * the bottom/right), for strided windows, whose pads depend on the input size: the module then
+ * runs at any size, as tfjs does.
+ */
+export const PAD_SAME_PY = {
+  name: 'pad_same',
+  source: `def pad_same(x, kernel, stride, dilation=1, value=0.0):
+    """TF 'same' padding for x's size: (out − 1)·stride + dilation·(kernel − 1) + 1 − size pixels, the odd one at the bottom/right."""
+    pads = []
+    for size in (x.shape[3], x.shape[2]):
+        total = max((-(-size // stride) - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+        pads += [total // 2, total - total // 2]
+    return F.pad(x, pads, value=value)`,
+} as const;
+
 /** Padding of a windowed op as [top, bottom, left, right] (explicit, valid or TF 'same'). */
 export function windowPads(input: Shape, kernel: number, stride: number, padding: 'same' | 'valid' | number, dilation = 1): [number, number, number, number] {
   if (typeof padding === 'number') return [padding, padding, padding, padding];
