@@ -15,6 +15,10 @@ export interface ModalProps {
   /** The element focused when the dialog opens; by default the first focusable one. */
   readonly initialFocus?: RefObject<HTMLElement | null> | (() => HTMLElement | null | undefined);
   readonly onKeyDown?: (e: KeyboardEvent<HTMLDivElement>) => void;
+  /** 'alertdialog' for a question that interrupts (Save / Discard / Cancel); 'dialog' by default. */
+  readonly role?: 'dialog' | 'alertdialog';
+  /** Extra class on the backdrop (e.g. to stack above another open dialog). */
+  readonly backdropClassName?: string;
   readonly children: ReactNode;
 }
 
@@ -24,7 +28,7 @@ export interface ModalProps {
  * the rest of the page is hidden from screen readers meanwhile. The backdrop keeps the
  * `modal-backdrop` class the app's keyboard handler looks for (no editor shortcuts under a dialog).
  */
-export function Modal({ onClose, title, hideTitle = false, className, testId, initialFocus, onKeyDown, children }: ModalProps) {
+export function Modal({ onClose, title, hideTitle = false, className, testId, initialFocus, onKeyDown, role = 'dialog', backdropClassName, children }: ModalProps) {
   // What had focus when the dialog opened (the button that opened it): it gets focus back. Radix
   // returns focus to a Dialog.Trigger; these dialogs are opened by buttons, menus and shortcuts.
   const [opener] = useState(() => (typeof document === 'undefined' ? null : document.activeElement));
@@ -36,16 +40,22 @@ export function Modal({ onClose, title, hideTitle = false, className, testId, in
       }}
     >
       <Dialog.Portal>
-        <Dialog.Overlay className="modal-backdrop">
+        <Dialog.Overlay className={backdropClassName === undefined ? 'modal-backdrop' : `modal-backdrop ${backdropClassName}`}>
           <Dialog.Content
             className={className}
+            role={role}
             data-testid={testId}
             aria-describedby={undefined}
             onKeyDown={onKeyDown}
             onCloseAutoFocus={(e) => {
               if (!(opener instanceof HTMLElement) || !opener.isConnected) return;
               e.preventDefault();
-              opener.focus();
+              // The opener may still be busy (disabled) while what it asked for finishes: retry briefly.
+              const give = (tries: number): void => {
+                opener.focus();
+                if (document.activeElement !== opener && tries > 0) setTimeout(() => give(tries - 1), 50);
+              };
+              give(20);
             }}
             onOpenAutoFocus={(e) => {
               const el = typeof initialFocus === 'function' ? initialFocus() : initialFocus?.current;
