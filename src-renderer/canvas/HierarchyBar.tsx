@@ -13,10 +13,10 @@ export function HierarchyBar() {
   const groups = useEditor((s) => s.doc.groups);
   const busy = useEditor((s) => s.layoutBusy);
   const dir = useDirection();
+  // Recomputed when the blocks change (`groups` is a new object after every block edit); both read only the blocks.
   const { levels, open } = useMemo(() => {
     const doc = store.getState().doc;
-    // Recomputed when the blocks change (`groups` is a new object after every block edit).
-    return doc.groups === groups ? { levels: hierarchyDepth(doc), open: openDepth(doc) } : { levels: 0, open: Infinity };
+    return { levels: hierarchyDepth(doc), open: openDepth(doc) };
   }, [groups, store]);
   const s = store.getState();
   return (
